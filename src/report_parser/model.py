@@ -1,0 +1,131 @@
+"""Typed, frozen records passed between pipeline stages.
+
+Every stage takes and returns these; no ``dict[str, Any]`` crosses a stage boundary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Template = Literal["2019", "2021", "pre2019", "unknown"]
+Script = Literal["simplified", "traditional"]
+ReportStatus = Literal["ok", "partial", "failed"]
+CellStatus = Literal["value", "blank", "placeholder", "unreadable", "absent"]
+CheckResultKind = Literal["pass", "fail", "skipped"]
+Level = Literal["info", "warning", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """An oddity recovered from, or the reason a document failed."""
+
+    stage: str
+    level: Level
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """Extracted text of one source: the printed text and its lines.
+
+    ``text`` is the document as printed (decoded, line endings unified); ``line_starts``
+    holds the offset of every line so offsets can be turned into line numbers.
+    """
+
+    source: str
+    text: str
+    media_type: str = "text/plain"
+    encoding: str = "utf-8"
+    line_starts: tuple[int, ...] = ()
+
+    def line_of(self, offset: int) -> int:
+        """Given a character offset, return its 1-based line number."""
+        lo, hi = 0, len(self.line_starts)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.line_starts[mid] <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return max(lo, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One of the six parts (1-6) or the preamble (0)."""
+
+    part: int
+    title: str
+    heading: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """What the report says about itself."""
+
+    title: str | None = None
+    agency: str | None = None
+    region: str | None = None
+    year: int | None = None
+    script: Script = "simplified"
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One canonical data cell of T2, T3 or T4."""
+
+    table: str
+    row_path: str
+    col_path: str
+    row_key: str
+    col_key: str
+    status: CellStatus
+    value: str | None = None
+    raw: str = ""
+    unit: str = ""
+    loc: str = ""
+
+    @property
+    def number(self) -> float | None:
+        """The value as a float, or None when the cell holds no number."""
+        return float(self.value) if self.value is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The outcome of one identity check."""
+
+    check: str
+    scope: str
+    expected: float | None
+    actual: float | None
+    result: CheckResultKind
+
+    @property
+    def delta(self) -> float | None:
+        if self.expected is None or self.actual is None:
+            return None
+        return self.actual - self.expected
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything parsed from one source."""
+
+    report_id: str
+    source: str
+    status: ReportStatus
+    template: Template
+    meta: Meta
+    parts: tuple[Part, ...] = ()
+    cells: tuple[Cell, ...] = ()
+    checks: tuple[CheckResult, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    sha256: str = ""
+    media_type: str = "text/plain"
+    encoding: str = ""

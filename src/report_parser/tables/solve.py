@@ -1,0 +1,191 @@
+"""Choose among candidate readings of flattened rows with the template's identities.
+
+A flattened row can be read in several ways when digits of neighbouring cells are glued
+(``640020470``) or blank cells vanished (``3 | 3 |`` for seven cells). ``row_candidates`` lists the
+readings that give the row its template width and satisfy the row's own identity (row total, T4
+block totals); ``solve_columns`` then keeps the combinations of rows that satisfy the T3 column
+identities (一+二 = （七）+四, （七） = sum of result rows). A cell on which the surviving readings
+disagree is unreadable — never a guess.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal, InvalidOperation
+
+from .values import BLANK, Token
+
+Reading = tuple[Token, ...]
+RowCheck = Callable[[Sequence[Decimal | None]], bool]
+
+MAX_CANDIDATES = 20_000
+MAX_PART_DIGITS = 7
+
+
+def number(tok: Token) -> Decimal | None:
+    """Given a token, return its number (blank and placeholder count as 0 in identities)."""
+    if tok.kind != "value" or tok.value is None:
+        return Decimal(0)
+    try:
+        return Decimal(tok.value)
+    except InvalidOperation:
+        return None
+
+
+def _splits(digits: str, parts: int) -> Iterator[tuple[str, ...]]:
+    """Given a digit run, yield every way to cut it into ``parts`` numbers without leading zeros."""
+    if parts == 1:
+        if (len(digits) == 1 or digits[0] != "0") and len(digits) <= MAX_PART_DIGITS:
+            yield (digits,)
+        return
+    for cut in range(1, min(len(digits) - parts + 1, MAX_PART_DIGITS) + 1):
+        head = digits[:cut]
+        if len(head) > 1 and head[0] == "0":
+            break
+        for rest in _splits(digits[cut:], parts - 1):
+            yield (head, *rest)
+
+
+def _split_token(tok: Token, parts: int) -> Iterator[tuple[Token, ...]]:
+    assert tok.value is not None
+    for pieces in _splits(tok.value, parts):
+        yield tuple(Token("value", p, p, "", tok.start, tok.end) for p in pieces)
+
+
+def _unglue(tokens: Sequence[Token], extra: int) -> Iterator[Reading]:
+    """Given tokens and a number of missing cells, yield readings that split glued digit runs."""
+    glued = [i for i, t in enumerate(tokens) if t.glued]
+    if not glued:
+        return
+    for shares in _distribute(extra, [min(len(tokens[i].value or "") - 1, extra) for i in glued]):
+        options = []
+        for i, tok in enumerate(tokens):
+            k = shares[glued.index(i)] if i in glued else 0
+            options.append(list(_split_token(tok, k + 1)) if k else [(tok,)])
+        for combo in itertools.product(*options):
+            yield tuple(t for group in combo for t in group)
+
+
+def _distribute(total: int, caps: list[int]) -> Iterator[tuple[int, ...]]:
+    if not caps:
+        if total == 0:
+            yield ()
+        return
+    for k in range(min(total, caps[0]) + 1):
+        for rest in _distribute(total - k, caps[1:]):
+            yield (k, *rest)
+
+
+def _with_blanks(tokens: Sequence[Token], width: int) -> Iterator[Reading]:
+    """Given fewer tokens than cells, yield readings with the missing cells blank (order kept)."""
+    for places in itertools.combinations(range(width), len(tokens)):
+        row = [BLANK] * width
+        for place, tok in zip(places, tokens):
+            row[place] = tok
+        yield tuple(row)
+
+
+def row_candidates(tokens: Sequence[Token], width: int, check: RowCheck | None,
+                   *, blanks_vanish: bool) -> tuple[list[Reading], str]:
+    """Given a row's tokens and its width, return the readings that fit and how they were found."""
+    if len(tokens) >= width:
+        return [tuple(tokens[:width])], "exact" if len(tokens) == width else "extra"
+    extra = width - len(tokens)
+    for how, gen in (("glued", _unglue(tokens, extra)),
+                     ("vanished", _with_blanks(tokens, width) if blanks_vanish else iter(()))):
+        found = _filtered(gen, check)
+        if found:
+            return found, how
+    return [], "short"
+
+
+def _filtered(gen: Iterator[Reading], check: RowCheck | None) -> list[Reading]:
+    out: list[Reading] = []
+    for reading in itertools.islice(gen, MAX_CANDIDATES):
+        if check is None or check([number(t) for t in reading]):
+            out.append(reading)
+    return out
+
+
+def row_total_check(values: Sequence[Decimal | None]) -> bool:
+    """T3 row: the last cell (总计) is the sum of the six applicant columns."""
+    if any(v is None for v in values):
+        return False
+    return sum(values[:-1], Decimal(0)) == values[-1]  # type: ignore[arg-type]
+
+
+def block_total_check(blocks: Sequence[tuple[int, int]]) -> RowCheck:
+    """T4 row: each block's total is the sum of its four results."""
+    def check(values: Sequence[Decimal | None]) -> bool:
+        for first, total in blocks:
+            part = values[first:total + 1]
+            if any(v is None for v in part):
+                return False
+            if sum(part[:-1], Decimal(0)) != part[-1]:  # type: ignore[arg-type]
+                return False
+        return True
+    return check
+
+
+def solve_columns(rows: dict[str, list[Reading]], identities: Sequence[tuple[Sequence[str], Sequence[str]]],
+                  width: int) -> dict[str, list[Reading]]:
+    """Given candidate readings per row, keep the combinations that satisfy column identities.
+
+    Each identity (left rows, right rows) says: for every column, sum(left) == sum(right).
+    Identities naming a row that is not present are ignored. When nothing fits, or there are
+    too many combinations, the candidates are returned unchanged.
+    """
+    usable = [(lft, rgt) for lft, rgt in identities if all(r in rows for r in (*lft, *rgt))]
+    rows = _propagate(dict(rows), usable, width)
+    open_rows = [r for r in rows if len(rows[r]) > 1 and any(r in (*lft, *rgt) for lft, rgt in usable)]
+    if not open_rows:
+        return rows
+    total = 1
+    for r in open_rows:
+        total *= len(rows[r])
+    if total > MAX_CANDIDATES:
+        return rows
+    kept: dict[str, set[int]] = {r: set() for r in open_rows}
+    for choice in itertools.product(*(range(len(rows[r])) for r in open_rows)):
+        pick = dict(zip(open_rows, choice))
+        if all(_holds(rows, pick, lft, rgt, width) for lft, rgt in usable):
+            for r, i in pick.items():
+                kept[r].add(i)
+    if not any(kept.values()):
+        return rows
+    return {r: ([c for i, c in enumerate(cands) if i in kept[r]] if r in kept else cands)
+            for r, cands in rows.items()}
+
+
+def _propagate(rows: dict[str, list[Reading]], usable, width: int) -> dict[str, list[Reading]]:
+    """Filter a row's readings by every identity in which it is the only undecided row."""
+    changed = True
+    while changed:
+        changed = False
+        for lft, rgt in usable:
+            undecided = [r for r in (*lft, *rgt) if len(rows[r]) > 1]
+            if len(undecided) != 1:
+                continue
+            name = undecided[0]
+            fits = [c for i, c in enumerate(rows[name]) if _holds(rows, {name: i}, lft, rgt, width)]
+            if fits and len(fits) < len(rows[name]):
+                rows[name] = fits
+                changed = True
+    return rows
+
+
+def _holds(rows, pick, lft, rgt, width) -> bool:
+    for col in range(width):
+        sides = []
+        for names in (lft, rgt):
+            s = Decimal(0)
+            for name in names:
+                v = number(rows[name][pick.get(name, 0)][col])
+                if v is None:
+                    return True
+                s += v
+            sides.append(s)
+        if sides[0] != sides[1]:
+            return False
+    return True

@@ -1,0 +1,122 @@
+"""Read the data cells of one flattened row: lex the text after a row label into tokens.
+
+Tokens keep the printed text (``raw``), the number as printed in ASCII (``value``: signs and
+words such as 减3 / 增加5 / +19 become -3 / 5 / 19, units are split off into ``unit``) and their
+offsets in the source. ``0``, a printed blank and a placeholder (``/``, ``—``, ``无``) stay
+different kinds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+_SIGN = r"(?P<sign>增加|增|减少|减|\+|-|−|–)?"
+_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?P<frac>\.\d+)?"
+_UNIT = r"(?P<unit>万元|元|件|条|项|个|次|人次|份|起|家|%)?"
+_LEX = regex.compile(
+    rf"(?P<pipe>\|)|(?P<nl>\n)|(?P<sp>[ ]+)"
+    rf"|(?P<value>{_SIGN}[ ]?{_NUM}{_UNIT})"
+    r"|(?P<ph>——|--|—|―|－|-|/|／|\\|无|不适用|N/?A)"
+)
+_PLUS = {"增加", "增", "+"}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One data cell as printed: kind is ``value``, ``blank`` or ``placeholder``."""
+
+    kind: str
+    raw: str = ""
+    value: str | None = None
+    unit: str = ""
+    start: int = -1
+    end: int = -1
+
+    @property
+    def glued(self) -> bool:
+        """True when this is a run of digits that may hold several cells."""
+        return self.kind == "value" and self.value is not None and self.value.isdigit() \
+            and len(self.value) > 1 and self.raw.strip().isdigit()
+
+
+BLANK = Token("blank")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """The cells read after one row label."""
+
+    tokens: tuple[Token, ...]
+    stop: int          # offset where reading stopped (next label or non-data text)
+    truncated: bool    # reading ran into the end of the document
+    piped: bool        # the row used pipes between cells
+
+
+def _value(m: regex.Match, text: str) -> Token:
+    sign = m.group("sign") or ""
+    num = m.group("num").replace(",", "") + (m.group("frac") or "")
+    if sign and sign not in _PLUS:
+        num = "-" + num
+    return Token("value", text[m.start():m.end()], num, m.group("unit") or "", m.start(), m.end())
+
+
+def lex(text: str, folded: str, start: int, end: int) -> tuple[list[tuple[str, Token | None]], int]:
+    """Given a span after a row label, return its lexemes and where data stopped."""
+    out: list[tuple[str, Token | None]] = []
+    pos = start
+    while pos < end:
+        m = _LEX.match(folded, pos, end)
+        if m is None:
+            break
+        kind = m.lastgroup if m.lastgroup in ("pipe", "nl", "sp", "ph") else "value"
+        if kind == "value":
+            out.append(("value", _value(m, text)))
+        elif kind == "ph":
+            out.append(("ph", Token("placeholder", text[m.start():m.end()], None, "", m.start(), m.end())))
+        else:
+            out.append((kind, None))
+        pos = m.end()
+    return out, pos
+
+
+def _merge(tokens: list[Token]) -> list[Token]:
+    """Given the tokens of one piped cell, join digit runs split by stray spaces."""
+    if len(tokens) > 1 and all(t.kind == "value" and t.raw.strip().isdigit() for t in tokens):
+        first, last = tokens[0], tokens[-1]
+        digits = "".join(t.value or "" for t in tokens)
+        return [Token("value", first.raw + "".join(" " + t.raw for t in tokens[1:]), digits, "", first.start, last.end)]
+    return tokens
+
+
+def _piped_tokens(lexemes: list[tuple[str, Token | None]]) -> list[Token]:
+    """Given lexemes with pipes, return one token per cell (blank cells included, padding dropped)."""
+    groups: list[list[tuple[str, Token | None]]] = [[]]
+    padding_after: list[bool] = []  # the group's closing pipe starts a run of pipes (||)
+    for i, (kind, tok) in enumerate(lexemes):
+        if kind == "pipe":
+            padding_after.append(i + 1 < len(lexemes) and lexemes[i + 1][0] == "pipe")
+            groups.append([])
+        else:
+            groups[-1].append((kind, tok))
+    fields: list[list[Token] | None] = []
+    for i, group in enumerate(groups):
+        content = [t for k, t in group if t is not None]
+        if content:
+            fields.append(_merge(content))
+        elif group and 0 < i < len(groups) - 1 and not padding_after[i]:
+            fields.append(None)  # whitespace between two single pipes: a printed blank cell
+    return [tok for f in fields for tok in (f if f is not None else [BLANK])]
+
+
+def read_segment(text: str, folded: str, start: int, end: int) -> Segment:
+    """Given the span between a row label and the next label, return its data cells."""
+    lexemes, stop = lex(text, folded, start, end)
+    piped = any(k == "pipe" for k, _ in lexemes)
+    if piped:
+        tokens = _piped_tokens(lexemes)
+    else:
+        tokens = [t for _, t in lexemes if t is not None]
+    truncated = stop >= len(folded.rstrip())
+    return Segment(tuple(tokens), stop, truncated, piped)
