@@ -16,9 +16,10 @@ so labels wrapped over lines or split by spaces (``商业 企业``, ``本年新`
 
 from __future__ import annotations
 
+import bisect
+import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 import opencc
 import regex
@@ -32,16 +33,23 @@ _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u20
 SEPARATORS = frozenset(" \n|")
 
 
-@lru_cache(maxsize=4096)
-def _nfkc_char(ch: str) -> str:
-    out = unicodedata.normalize("NFKC", ch)
-    return out if len(out) == 1 else ch
+def _nfkc_table() -> dict[int, str]:
+    """Return a translate table: NFKC for the compatibility blocks where it yields one character."""
+    table: dict[int, str] = {}
+    for lo, hi in ((0x2000, 0x206F), (0x2100, 0x214F), (0x3000, 0x303F), (0xF900, 0xFAFF),
+                   (0xFE30, 0xFE6F), (0xFF00, 0xFFEF)):
+        for cp in range(lo, hi + 1):
+            out = unicodedata.normalize("NFKC", chr(cp))
+            if len(out) == 1 and out != chr(cp):
+                table[cp] = out
+    return table
+
+
+_NFKC = _nfkc_table()
 
 
 def _nfkc(text: str) -> str:
-    if text.isascii():
-        return text
-    return "".join(_nfkc_char(c) if ord(c) > 0x7F else c for c in text)
+    return text.translate(_NFKC)
 
 
 def to_simplified(text: str) -> str:
@@ -70,27 +78,37 @@ def is_traditional(text: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Squeezed:
-    """Matching text without separators, and the original offset of each of its characters."""
+    """Matching text without separators, mapped back to the original offsets run by run."""
 
     text: str
-    offsets: tuple[int, ...]
+    runs: tuple[int, ...]        # squeezed offset where each unbroken run starts
+    origins: tuple[int, ...]     # original offset of the same run
+
+    def orig(self, i: int) -> int:
+        """Given an offset in the squeezed text, return the offset in the original text."""
+        k = bisect.bisect_right(self.runs, i) - 1
+        return self.origins[k] + (i - self.runs[k])
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Given a span in the squeezed text, return the span in the original text."""
-        return self.offsets[start], self.offsets[end - 1] + 1
+        return self.orig(start), self.orig(end - 1) + 1
 
 
-def squeeze(folded: str, start: int = 0, end: int | None = None) -> Squeezed:
+_RUN = re.compile(r"[^ \n|]+")
+
+
+def squeeze(folded: str) -> Squeezed:
     """Given folded text, return it without spaces, newlines and pipes, with an offset map."""
-    end = len(folded) if end is None else end
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i in range(start, end):
-        c = folded[i]
-        if c not in SEPARATORS:
-            chars.append(c)
-            offsets.append(i)
-    return Squeezed("".join(chars), tuple(offsets))
+    pieces: list[str] = []
+    runs: list[int] = []
+    origins: list[int] = []
+    n = 0
+    for m in _RUN.finditer(folded):
+        runs.append(n)
+        origins.append(m.start())
+        pieces.append(m.group())
+        n += m.end() - m.start()
+    return Squeezed("".join(pieces), tuple(runs), tuple(origins))
 
 
 def compact(text: str) -> str:

@@ -60,7 +60,7 @@ def parse_bytes(data: bytes, source: str, options: Options) -> Report:
     diagnostics += d
     if is_traditional(doc.text):
         meta = Meta(meta.title, meta.agency, meta.region, meta.year, "traditional")
-    result = read_tables(doc, folded)
+    result = read_tables(doc, folded, meta.year)
     diagnostics += result.diagnostics
     template = result.template
     if template == "unknown" and ((meta.year is not None and meta.year <= 2018) or is_old_layout(parts, folded)):

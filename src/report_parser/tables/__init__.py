@@ -58,6 +58,7 @@ _MARKERS = {t: regex.compile(p) for t, p in T2_MARKERS.items()}
 _T3_MARKERS = {t: regex.compile(p) for t, p in T3_MARKERS.items()}
 _SECTION = regex.compile(r"第二十条第?\(?[一二三四五六七八九十]\)?项")
 _NARRATIVE_NUMBER = regex.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?=[ ]?(?:件|项|条|个|次|万元|元|起|人|家|份))")
+_AMOUNT_UNIT = regex.compile(r"采购总金额\((?:单位:)?(万元|元)\)")
 _DATA_START = regex.compile(r"[ \n|]*(?:[-+减增]?\d|/|—|无)")
 
 
@@ -132,7 +133,7 @@ def _read_rows(ctx: _Ctx, table: str, template: str, lo: int, hi: int) -> dict[s
     chain = find_labels(layout, ctx.sq, lo, hi, _data_after(ctx))
     if not any(h.spec.kind == "row" for h in chain):
         return None
-    end_of_region = ctx.sq.offsets[hi - 1] + 1 if hi < len(ctx.sq.text) else len(ctx.folded)
+    end_of_region = ctx.sq.orig(hi - 1) + 1 if hi < len(ctx.sq.text) else len(ctx.folded)
     rows: dict[str, list[Reading]] = {}
     for i, hit in enumerate(chain):
         nxt = chain[i + 1].start if i + 1 < len(chain) else end_of_region
@@ -178,6 +179,9 @@ def _row_readings(ctx: _Ctx, table: str, hit: LabelHit, seg: Segment) -> list[Re
     if not tokens:
         return [tuple(Token("blank", "", None, "", hit.end, hit.end) for _ in range(width))]
     check = row_total_check if table == "T3" else None
+    if len(tokens) < width and seg.by_lines is not None and len(seg.by_lines) == width:
+        ctx.diag("info", "blank_lines_as_cells", f"empty lines read as empty cells: {hit.spec.row_path}")
+        return [seg.by_lines]
     readings, how = row_candidates(tokens, width, check, blanks_vanish=True)
     where = f"{hit.spec.row_path} ({ctx.loc(hit.start, seg.stop)})"
     if how == "glued":
@@ -219,7 +223,7 @@ def _read_t4(ctx: _Ctx, lo: int, hi: int) -> dict[str, list[Reading]] | None:
     m = _T4_HEADER.match(ctx.sq.text, lo, hi)
     if m is None:
         return None
-    start = ctx.sq.offsets[m.end() - 1] + 1
+    start = ctx.sq.orig(m.end() - 1) + 1
     seg = read_segment(ctx.doc.text, ctx.folded, start, len(ctx.folded))
     if not seg.tokens:
         return {}
@@ -232,6 +236,16 @@ def _read_t4(ctx: _Ctx, lo: int, hi: int) -> dict[str, list[Reading]] | None:
         ctx.diag("info" if how == "glued" else "warning", f"{how}_digits" if how == "glued" else "vanished_blanks",
                  f"T4 row read with the block totals ({ctx.loc(start, seg.stop)})")
     return {"": readings}
+
+
+def _header_unit(ctx: _Ctx, col_path: str) -> str:
+    """Given a column, return the unit its header states (本年收费金额（单位：万元）, 采购总金额(万元))."""
+    if "万元" in col_path:
+        return "万元"
+    if col_path != "采购总金额":
+        return ""
+    m = _AMOUNT_UNIT.search(ctx.sq.text)
+    return m.group(1) if m else ""
 
 
 def _emit(ctx: _Ctx, template: str, table: str, rows: dict[str, list[Reading]]) -> list[Cell]:
@@ -253,5 +267,6 @@ def _emit(ctx: _Ctx, template: str, table: str, rows: dict[str, list[Reading]]) 
         tok = readings[0][col]
         status = {"value": "value", "blank": "blank", "placeholder": "placeholder"}[tok.kind]
         loc = ctx.loc(tok.start, tok.end) if tok.start >= 0 else ""
-        out.append(Cell(*base, status=status, value=tok.value, raw=tok.raw, unit=tok.unit, loc=loc))
+        unit = tok.unit or (_header_unit(ctx, canon.col_path) if status == "value" else "")
+        out.append(Cell(*base, status=status, value=tok.value, raw=tok.raw, unit=unit, loc=loc))
     return out

@@ -46,7 +46,7 @@ def _trim_prefix(sq: Squeezed, s: int, e: int) -> int:
     nxt = sq.text[s + 1]
     if nxt in _DOTS:
         return s
-    return s if sq.offsets[s + 1] - sq.offsets[s] == 1 else s + 1
+    return s if sq.orig(s + 1) - sq.orig(s) == 1 else s + 1
 
 
 def find_labels(layout: tuple[RowSpec, ...], sq: Squeezed, lo: int, hi: int,

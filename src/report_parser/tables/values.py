@@ -52,6 +52,7 @@ class Segment:
     stop: int          # offset where reading stopped (next label or non-data text)
     truncated: bool    # reading ran into the end of the document
     piped: bool        # the row used pipes between cells
+    by_lines: tuple[Token, ...] | None = None  # tokens with empty lines read as empty cells
 
 
 def _value(m: regex.Match, text: str) -> Token:
@@ -114,9 +115,44 @@ def read_segment(text: str, folded: str, start: int, end: int) -> Segment:
     """Given the span between a row label and the next label, return its data cells."""
     lexemes, stop = lex(text, folded, start, end)
     piped = any(k == "pipe" for k, _ in lexemes)
+    by_lines = None
     if piped:
         tokens = _piped_tokens(lexemes)
     else:
         tokens = [t for _, t in lexemes if t is not None]
+        by_lines = _line_tokens(lexemes)
     truncated = stop >= len(folded.rstrip())
-    return Segment(tuple(tokens), stop, truncated, piped)
+    return Segment(tuple(tokens), stop, truncated, piped, by_lines)
+
+
+def _line_tokens(lexemes: list[tuple[str, Token | None]]) -> tuple[Token, ...] | None:
+    """Given lexemes without pipes, read extra empty lines between cells as empty cells.
+
+    Cells one per line (or separated by one blank line): a run of newlines longer than the
+    usual separator holds empty cells. Returns None when the row is not laid out in lines.
+    """
+    items: list[Token | int] = [0]
+    for kind, tok in lexemes:
+        if kind == "nl":
+            if isinstance(items[-1], int):
+                items[-1] += 1
+            else:
+                items.append(1)
+        elif tok is not None:
+            if not isinstance(items[-1], int):
+                return None  # two cells on one line: not a line layout
+            items.append(tok)
+    if not isinstance(items[-1], int):
+        items.append(0)
+    runs = [r for r in items if isinstance(r, int)]
+    if any(r < 1 for r in runs[1:-1]) or not any(runs):
+        return None
+    base = min(r for r in runs if r)
+    out: list[Token] = []
+    for i, item in enumerate(items):
+        if isinstance(item, Token):
+            out.append(item)
+        else:
+            gap = item - (base if 0 < i < len(items) - 1 else min(item, base))
+            out.extend([BLANK] * (gap // base))
+    return tuple(out)
