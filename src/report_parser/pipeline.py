@@ -8,13 +8,13 @@ from pathlib import Path
 
 from . import __version__
 from .check import run_checks
-from .errors import ReportParserError
+from .errors import InputError, ReportParserError
 from .extract import extract
 from .meta import extract_meta
-from .model import Diagnostic, Meta, Report
+from .model import Diagnostic, Meta, Part, Report
 from .normalize import fold, is_traditional
 from .split import is_old_layout, split_parts
-from .tables import read_tables
+from .tables import TableResult, read_tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,21 +66,42 @@ def parse_bytes(data: bytes, source: str, options: Options) -> Report:
     if template == "unknown" and ((meta.year is not None and meta.year <= 2018) or is_old_layout(parts, folded)):
         template = "pre2019"
     checks = run_checks(template, result.cells)
-    status = _status(parts, result, diagnostics)
+    status, why = _status(template, parts, result, diagnostics)
+    if why:
+        diagnostics.append(why)
     if status == "failed" and options.raise_on_error:
-        raise ReportParserError("; ".join(d.message for d in diagnostics if d.level == "error"))
+        raise InputError("; ".join(d.message for d in diagnostics if d.level == "error"))
     return Report(rid, source, status, template, meta, tuple(parts), tuple(result.cells), tuple(checks),
                   tuple(diagnostics), sha256=sha, media_type=doc.media_type, encoding=doc.encoding)
 
 
-def _status(parts, result, diagnostics) -> str:
+def _status(template: str, parts: list[Part], result: TableResult,
+            diagnostics: list[Diagnostic]) -> tuple[str, Diagnostic | None]:
+    """Given what the stages found, return the report status and, unless ok, a diagnostic saying why."""
+    numbered = sorted({p.part for p in parts if p.part > 0})
+    if not numbered and not result.cells:
+        return "failed", Diagnostic("pipeline", "error", "not_a_report",
+                                    "no part heading and no statistical table found: not an annual report")
+    gaps: list[str] = []
+    if template in ("2019", "2021"):
+        missing_tables = [t for t in ("T2", "T3", "T4") if t not in result.tables]
+        if missing_tables:
+            gaps.append("tables not found: " + ", ".join(missing_tables))
+        bad = sum(c.status in ("absent", "unreadable") for c in result.cells)
+        if bad:
+            gaps.append(f"{bad} cell(s) absent or unreadable")
+        missing = [n for n in range(1, 7) if n not in numbered]
+    else:
+        missing = [] if len(numbered) >= 4 else [n for n in range(1, 7) if n not in numbered]
+    if missing:
+        gaps.append("parts not found: " + ", ".join(map(str, missing)))
+    if result.truncated:
+        gaps.append("a table runs into the end of the text")
     if any(d.level == "error" for d in diagnostics):
-        return "failed" if not parts and not result.cells else "partial"
-    if not parts and not result.cells:
-        return "failed"
-    if result.truncated or any(c.status == "unreadable" for c in result.cells):
-        return "partial"
-    return "ok"
+        gaps.append("errors were recovered from")
+    if gaps:
+        return "partial", Diagnostic("pipeline", "warning", "incomplete", "; ".join(gaps))
+    return "ok", None
 
 
 __all__ = ["Options", "parse", "parse_bytes", "report_id_for", "__version__"]

@@ -182,7 +182,7 @@ def _row_readings(ctx: _Ctx, table: str, hit: LabelHit, seg: Segment) -> list[Re
     if len(tokens) < width and seg.by_lines is not None and len(seg.by_lines) == width:
         ctx.diag("info", "blank_lines_as_cells", f"empty lines read as empty cells: {hit.spec.row_path}")
         return [seg.by_lines]
-    readings, how = row_candidates(tokens, width, check, blanks_vanish=True)
+    readings, how = row_candidates(tokens, width, check, blanks_vanish=True, sums=(6,) if check else None)
     where = f"{hit.spec.row_path} ({ctx.loc(hit.start, seg.stop)})"
     if how == "glued":
         ctx.diag("info", "glued_digits", f"digits of adjacent cells were run together: {where}")
@@ -231,7 +231,8 @@ def _read_t4(ctx: _Ctx, lo: int, hi: int) -> dict[str, list[Reading]] | None:
     if seg.truncated:
         ctx.result.truncated = True
         return {"": [tuple(seg.tokens[:width])]}
-    readings, how = row_candidates(list(seg.tokens), width, block_total_check(T4_BLOCKS), blanks_vanish=True)
+    readings, how = row_candidates(list(seg.tokens), width, block_total_check(T4_BLOCKS), blanks_vanish=True,
+                                   sums=(4, 4, 4))
     if how in ("glued", "vanished"):
         ctx.diag("info" if how == "glued" else "warning", f"{how}_digits" if how == "glued" else "vanished_blanks",
                  f"T4 row read with the block totals ({ctx.loc(start, seg.stop)})")

@@ -55,26 +55,24 @@ def _split_token(tok: Token, parts: int) -> Iterator[tuple[Token, ...]]:
 
 def _unglue(tokens: Sequence[Token], extra: int) -> Iterator[Reading]:
     """Given tokens and a number of missing cells, yield readings that split glued digit runs."""
-    glued = [i for i, t in enumerate(tokens) if t.glued]
-    if not glued:
+    if not any(t.glued for t in tokens):
         return
-    for shares in _distribute(extra, [min(len(tokens[i].value or "") - 1, extra) for i in glued]):
-        options = []
-        for i, tok in enumerate(tokens):
-            k = shares[glued.index(i)] if i in glued else 0
-            options.append(list(_split_token(tok, k + 1)) if k else [(tok,)])
-        for combo in itertools.product(*options):
-            yield tuple(t for group in combo for t in group)
+    yield from _unglue_from(tuple(tokens), 0, extra)
 
 
-def _distribute(total: int, caps: list[int]) -> Iterator[tuple[int, ...]]:
-    if not caps:
-        if total == 0:
+def _unglue_from(tokens: tuple[Token, ...], i: int, extra: int) -> Iterator[Reading]:
+    """Lazily yield readings of tokens[i:] with ``extra`` more cells made by splitting."""
+    if i == len(tokens):
+        if extra == 0:
             yield ()
         return
-    for k in range(min(total, caps[0]) + 1):
-        for rest in _distribute(total - k, caps[1:]):
-            yield (k, *rest)
+    tok = tokens[i]
+    most = min(extra, len(tok.value or "") - 1) if tok.glued else 0
+    for k in range(most + 1):
+        pieces = _split_token(tok, k + 1) if k else iter([(tok,)])
+        for head in pieces:
+            for rest in _unglue_from(tokens, i + 1, extra - k):
+                yield head + rest
 
 
 def _with_blanks(tokens: Sequence[Token], width: int) -> Iterator[Reading]:
@@ -86,11 +84,49 @@ def _with_blanks(tokens: Sequence[Token], width: int) -> Iterator[Reading]:
         yield tuple(row)
 
 
+def _summed(digits: str, groups: Sequence[int], pos: int = 0) -> Iterator[tuple[str, ...]]:
+    """Given a digit run and groups of addends each followed by their total, yield every split.
+
+    The total of a group is not searched for: it must be the decimal sum of the addends, so it is
+    read off the digits that follow (``640020470`` with groups (6,) -> 64,0,0,2,0,4,70).
+    """
+    if not groups:
+        if pos == len(digits):
+            yield ()
+        return
+    yield from _addends(digits, groups, pos, groups[0], 0)
+
+
+def _addends(digits: str, groups: Sequence[int], pos: int, left: int, acc: int) -> Iterator[tuple[str, ...]]:
+    if left == 0:
+        total = str(acc)
+        if digits.startswith(total, pos):
+            for rest in _summed(digits, groups[1:], pos + len(total)):
+                yield (total, *rest)
+        return
+    room = len(digits) - pos - left  # keep at least one digit for each later addend and the total
+    for cut in range(1, min(room, MAX_PART_DIGITS) + 1):
+        piece = digits[pos:pos + cut]
+        if cut > 1 and piece[0] == "0":
+            break
+        for rest in _addends(digits, groups, pos + cut, left - 1, acc + int(piece)):
+            yield (piece, *rest)
+
+
 def row_candidates(tokens: Sequence[Token], width: int, check: RowCheck | None,
-                   *, blanks_vanish: bool) -> tuple[list[Reading], str]:
-    """Given a row's tokens and its width, return the readings that fit and how they were found."""
+                   *, blanks_vanish: bool, sums: Sequence[int] | None = None) -> tuple[list[Reading], str]:
+    """Given a row's tokens and its width, return the readings that fit and how they were found.
+
+    ``sums`` describes a row made of groups of addends each followed by their total (T3: (6,),
+    T4: (4, 4, 4)); a single glued digit run is then split directly by the totals.
+    """
     if len(tokens) >= width:
         return [tuple(tokens[:width])], "exact" if len(tokens) == width else "extra"
+    if sums and len(tokens) == 1 and tokens[0].glued and sum(sums) + len(sums) == width:
+        tok = tokens[0]
+        found = [tuple(Token("value", p, p, "", tok.start, tok.end) for p in pieces)
+                 for pieces in itertools.islice(_summed(tok.value or "", sums), MAX_CANDIDATES)]
+        return (found, "glued") if found else ([], "short")
     extra = width - len(tokens)
     for how, gen in (("glued", _unglue(tokens, extra)),
                      ("vanished", _with_blanks(tokens, width) if blanks_vanish else iter(()))):

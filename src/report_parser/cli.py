@@ -1,0 +1,248 @@
+"""Command line: ``report-parser parse PATH... --out DIR [--format csv,parquet,jsonl]``.
+
+Failures are data: a file that cannot be read or parsed becomes a ``failed`` reports row with a
+diagnostics row saying why, and the batch goes on. Exit codes: 0 when every report is ok or
+partial, 1 when some failed (or the output could not be written), 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import traceback
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from . import __version__
+from .model import Diagnostic, Meta, Report
+from .pipeline import Options, parse_bytes, report_id_for
+from .records import DEFAULT_FORMATS, FORMATS, open_writers
+
+PROG = "report-parser"
+MAX_BYTES = 100 * 1024 * 1024
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+# --- arguments --------------------------------------------------------------------------------
+
+def _formats(text: str) -> frozenset[str]:
+    """Given 'csv,parquet', return the set of formats, or raise argparse's type error."""
+    chosen = frozenset(f.strip().lower() for f in text.split(",") if f.strip())
+    unknown = sorted(chosen - FORMATS)
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(sorted(FORMATS))}")
+    return chosen
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of bytes, got {text!r}")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``report-parser`` and its sub-commands."""
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Turn Chinese government OGI annual reports into tidy, checked data.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser(
+        "parse", help="parse report files into the five output tables",
+        description="Parse report files (folders are walked recursively; hidden files skipped) and "
+                    "write reports, cells, parts, checks and diagnostics tables to DIR.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a report file or a folder of them")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if needed)")
+    p.add_argument("--format", type=_formats, default=DEFAULT_FORMATS, metavar="LIST",
+                   help="comma-separated output formats: csv, parquet, jsonl (default: csv,parquet)")
+    p.add_argument("--max-bytes", type=_positive, default=MAX_BYTES, metavar="N",
+                   help=f"files larger than N bytes become failed rows (default: {MAX_BYTES})")
+    p.set_defaults(run=run_parse)
+    return parser
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+def iter_inputs(paths: Sequence[str]) -> Iterator[tuple[str, str | None]]:
+    """Given command-line paths, yield (source, problem) per file; folders walked sorted.
+
+    ``problem`` is None for a file to read, else why the path cannot be read (it becomes a
+    failed row). Hidden files and folders inside a given folder are skipped, as are sockets and
+    other non-regular files found there.
+    """
+    for path in paths:
+        if os.path.isdir(path):
+            yield from _walk(path, set())
+        elif os.path.exists(path) or os.path.islink(path):
+            yield path, None
+        else:
+            yield path, "no such file or folder"
+
+
+def _walk(folder: str, seen: set[str]) -> Iterator[tuple[str, str | None]]:
+    """Given a folder, yield its files depth-first in name order, guarding symlink loops."""
+    real = os.path.realpath(folder)
+    if real in seen:
+        return
+    seen.add(real)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield folder, f"cannot list folder: {exc.strerror or exc}"
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        full = os.path.join(folder, entry.name)
+        try:
+            if entry.is_dir():
+                yield from _walk(full, seen)
+            elif entry.is_file():
+                yield full, None
+            elif entry.is_symlink():
+                yield full, "broken symbolic link"
+        except OSError as exc:
+            yield full, f"cannot read: {exc.strerror or exc}"
+
+
+def read_input(path: str, max_bytes: int) -> bytes:
+    """Given a path, return its bytes; raise OSError (or ValueError when over ``max_bytes``)."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > max_bytes:
+            raise ValueError(f"file is {size} bytes, over the limit of {max_bytes} (--max-bytes)")
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"input is over the limit of {max_bytes} bytes (--max-bytes)")
+    return data
+
+
+# --- one file -> one Report -------------------------------------------------------------------
+
+def failed_report(source: str, diag: Diagnostic, data: bytes | None = None) -> Report:
+    """Given a source, the reason it failed and its bytes if read, return a failed Report.
+
+    Without bytes the report_id is a hash of the source path, so it is still deterministic.
+    """
+    if data is None:
+        rid = hashlib.sha256(b"unread:" + os.fsencode(source)).hexdigest()[:16]
+        sha = ""
+    else:
+        rid, sha = report_id_for(data), hashlib.sha256(data).hexdigest()
+    return Report(rid, source, "failed", "unknown", Meta(), diagnostics=(diag,), sha256=sha,
+                  media_type="", encoding="")
+
+
+def origin_of(exc: BaseException) -> tuple[str, str]:
+    """Given an exception, return the stage (pipeline module) and file:line it was raised in.
+
+    The stage is the innermost report_parser module other than the cli and the pipeline driver;
+    ('parse', '') when the exception did not come through one.
+    """
+    stage, where = "parse", ""
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        path = Path(frame.f_code.co_filename)
+        if _PACKAGE_DIR in path.parents:
+            rel = path.relative_to(_PACKAGE_DIR)
+            where = f"{rel.as_posix()}:{line}"
+            name = rel.parts[0].removesuffix(".py")
+            if name not in ("cli", "pipeline", "__init__"):
+                stage = name
+    return stage, where
+
+
+def parse_file(source: str, problem: str | None, max_bytes: int) -> Report:
+    """Given one input from ``iter_inputs``, return its Report; never raises (except interrupts)."""
+    if problem is not None:
+        return failed_report(source, Diagnostic("read", "error", "unreadable", problem))
+    try:
+        data = read_input(source, max_bytes)
+    except ValueError as exc:
+        return failed_report(source, Diagnostic("read", "error", "too_large", str(exc)))
+    except OSError as exc:
+        message = f"{type(exc).__name__}: {exc.strerror or exc}"
+        return failed_report(source, Diagnostic("read", "error", "unreadable", message))
+    try:
+        report = parse_bytes(data, source, Options())
+    except Exception as exc:  # one bad file must never stop a batch
+        stage, where = origin_of(exc)
+        message = f"{type(exc).__name__}: {exc}" + (f" (at {where})" if where else "")
+        return failed_report(source, Diagnostic(stage, "error", "internal_error", message), data)
+    if report.status == "failed" and not any(d.level == "error" for d in report.diagnostics):
+        why = Diagnostic("parse", "error", "failed_without_reason", "the parser gave no reason")
+        report = replace(report, diagnostics=(*report.diagnostics, why))
+    return report
+
+
+# --- the command ------------------------------------------------------------------------------
+
+def _say(message: str) -> None:
+    """Print one line to stderr, even where the terminal cannot encode it."""
+    try:
+        print(message, file=sys.stderr)
+    except UnicodeEncodeError:
+        print(message.replace("→", "->").encode("ascii", "backslashreplace").decode(), file=sys.stderr)
+
+
+def run_parse(args: argparse.Namespace) -> int:
+    """Parse every input to ``args.out``; print a one-line summary; return the exit code."""
+    try:
+        writer = open_writers(args.out, args.format)
+    except OSError as exc:
+        _say(f"{PROG}: cannot write to {args.out}: {exc.strerror or exc}")
+        return 2
+    counts: Counter[str] = Counter()
+    seen: dict[str, str] = {}
+    try:
+        with writer:
+            for source, problem in iter_inputs(args.paths):
+                report = parse_file(source, problem, args.max_bytes)
+                if report.report_id in seen:  # same bytes as an earlier file: one report, written once
+                    _say(f"{PROG}: {source} has the same content as {seen[report.report_id]}; written once")
+                    counts["duplicate"] += 1
+                    continue
+                seen[report.report_id] = source
+                try:
+                    writer.write(report)
+                except OSError:
+                    raise
+                except Exception as exc:  # a report the sinks cannot take still gets its row
+                    diag = Diagnostic("records", "error", "internal_error", f"{type(exc).__name__}: {exc}")
+                    report = replace(failed_report(source, diag), report_id=str(report.report_id),
+                                     sha256=str(report.sha256))
+                    writer.write(report)
+                counts[report.status] += 1
+    except OSError as exc:
+        _say(f"{PROG}: writing {args.out} failed: {exc.strerror or exc}")
+        return 1
+    total = sum(v for k, v in counts.items() if k != "duplicate")
+    if not total:
+        _say(f"{PROG}: no input files found in {', '.join(args.paths)}")
+    _say(f"{total} reports: ok {counts['ok']}, partial {counts['partial']}, "
+         f"failed {counts['failed']} → {args.out}")
+    return 1 if counts["failed"] else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``report-parser`` with ``argv`` (default: the process arguments); return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version (0) and usage errors (2)
+        return exc.code if isinstance(exc.code, int) else 2
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
