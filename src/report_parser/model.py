@@ -27,11 +27,22 @@ class Diagnostic:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceSpan:
+    """Where a stretch of the extracted text came from: ``page 2 bbox 72,300,110,318``, a DOM path."""
+
+    start: int
+    end: int
+    loc: str
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """Extracted text of one source: the printed text and its lines.
 
     ``text`` is the document as printed (decoded, line endings unified); ``line_starts``
-    holds the offset of every line so offsets can be turned into line numbers.
+    holds the offset of every line so offsets can be turned into line numbers. Extractors of
+    laid-out sources (PDF, HTML, Word) render their tables as cell-per-line text and record in
+    ``spans`` (sorted by start) where each cell's text came from.
     """
 
     source: str
@@ -39,6 +50,20 @@ class Document:
     media_type: str = "text/plain"
     encoding: str = "utf-8"
     line_starts: tuple[int, ...] = ()
+    spans: tuple[SourceSpan, ...] = ()
+
+    def span_loc(self, offset: int) -> str | None:
+        """Given an offset, return the recorded source location that covers it, if any."""
+        lo, hi = 0, len(self.spans)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.spans[mid].start <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo and self.spans[lo - 1].start <= offset < self.spans[lo - 1].end:
+            return self.spans[lo - 1].loc
+        return None
 
     def line_of(self, offset: int) -> int:
         """Given a character offset, return its 1-based line number."""

@@ -46,6 +46,8 @@ class _Ctx:
         self.result.diagnostics.append(Diagnostic("tables", level, code, message))  # type: ignore[arg-type]
 
     def loc(self, start: int, end: int) -> str:
+        if self.doc.spans and (where := self.doc.span_loc(start)):
+            return where
         a, b = self.doc.line_of(start), self.doc.line_of(max(start, end - 1))
         return f"line {a}" if a == b else f"lines {a}-{b}"
 
