@@ -22,6 +22,7 @@ class Options:
     """Settings for one parse; validated once, passed down unchanged."""
 
     raise_on_error: bool = False
+    ocr: bool = False  # read scanned PDF pages with tesseract (slow; needs tesseract-ocr-chi-sim)
 
 
 def report_id_for(data: bytes) -> str:
@@ -46,7 +47,7 @@ def parse_bytes(data: bytes, source: str, options: Options) -> Report:
     sha = hashlib.sha256(data).hexdigest()
     rid = sha[:16]
     try:
-        doc, diags = extract(data, source)
+        doc, diags = extract(data, source, ocr=options.ocr)
     except ReportParserError as exc:
         if options.raise_on_error:
             raise

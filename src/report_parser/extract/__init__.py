@@ -33,7 +33,7 @@ def sniff(data: bytes) -> str:
     return "text/plain"
 
 
-def extract(data: bytes, source: str) -> tuple[Document, list[Diagnostic]]:
+def extract(data: bytes, source: str, *, ocr: bool = False) -> tuple[Document, list[Diagnostic]]:
     """Given a source's bytes, return its Document and what was odd about it."""
     if not data.strip():
         raise EmptyInput(f"{source}: the file is empty")
