@@ -139,6 +139,18 @@ class CheckResult:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchInfo:
+    """How a source's bytes were fetched (the fetch stage's output, the parse stage's input)."""
+
+    url: str
+    final_url: str
+    http_status: int
+    fetched_at: str
+    content_type: str = ""       # the Content-Type header as sent (may declare a charset)
+    landing_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything parsed from one source."""
 
@@ -154,3 +166,10 @@ class Report:
     sha256: str = ""
     media_type: str = "text/plain"
     encoding: str = ""
+    # Fetch provenance (empty for local files): the URL asked for, the URL the parsed bytes came
+    # from after redirects, and the landing page when the report is an attachment found on it.
+    url: str | None = None
+    final_url: str | None = None
+    http_status: int | None = None
+    fetched_at: str | None = None
+    landing_url: str | None = None

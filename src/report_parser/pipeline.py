@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
@@ -11,7 +11,7 @@ from .check import run_checks
 from .errors import InputError, ReportParserError
 from .extract import extract
 from .meta import extract_meta
-from .model import Diagnostic, Meta, Part, Report
+from .model import Diagnostic, FetchInfo, Meta, Part, Report
 from .normalize import fold, is_traditional
 from .split import is_old_layout, split_parts
 from .tables import TableResult, read_tables
@@ -42,12 +42,24 @@ def parse(source: str | Path | bytes, *, name: str | None = None,
     return parse_bytes(data, src, options)
 
 
-def parse_bytes(data: bytes, source: str, options: Options) -> Report:
-    """Given a source's bytes and its name, return its Report (failures become a failed Report)."""
+def parse_bytes(data: bytes, source: str, options: Options, fetched: FetchInfo | None = None) -> Report:
+    """Given a source's bytes and its name, return its Report (failures become a failed Report).
+
+    ``fetched`` carries the HTTP provenance of fetched bytes: it goes on the reports row, and
+    its Content-Type charset is one of the hints the decoder weighs.
+    """
+    report = _parse(data, source, options, fetched.content_type if fetched else "")
+    if fetched is None:
+        return report
+    return replace(report, url=fetched.url, final_url=fetched.final_url, http_status=fetched.http_status,
+                   fetched_at=fetched.fetched_at, landing_url=fetched.landing_url)
+
+
+def _parse(data: bytes, source: str, options: Options, content_type: str) -> Report:
     sha = hashlib.sha256(data).hexdigest()
     rid = sha[:16]
     try:
-        doc, diags = extract(data, source, ocr=options.ocr)
+        doc, diags = extract(data, source, ocr=options.ocr, content_type=content_type)
     except ReportParserError as exc:
         if options.raise_on_error:
             raise

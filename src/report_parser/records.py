@@ -49,7 +49,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("region", _S, True), ("year", _I, True), ("template", _S, False), ("script", _S, False),
         ("status", _S, False), ("parser_version", _S, False), ("sha256", _S, True),
         ("media_type", _S, True), ("encoding", _S, True), ("url", _S, True), ("final_url", _S, True),
-        ("http_status", _I, True), ("fetched_at", _S, True),
+        ("http_status", _I, True), ("fetched_at", _S, True), ("landing_url", _S, True),
     ),
     "cells": _schema(
         ("report_id", _S, False), ("table", _S, False), ("row_path", _S, False),
@@ -137,9 +137,8 @@ def report_row(report: Report) -> Row:
         _opt(m.region), _int(m.year), _text(report.template), _text(m.script),
         _text(report.status), __version__, _opt(report.sha256), _opt(report.media_type),
         _opt(report.encoding),
-        # Fetch provenance: filled once the fetch stage puts it on the Report.
-        _opt(getattr(report, "url", None)), _opt(getattr(report, "final_url", None)),
-        _int(getattr(report, "http_status", None)), _stamp(getattr(report, "fetched_at", None)),
+        _opt(report.url), _opt(report.final_url), _int(report.http_status), _stamp(report.fetched_at),
+        _opt(report.landing_url),
     )
 
 

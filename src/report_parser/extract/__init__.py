@@ -33,8 +33,9 @@ def sniff(data: bytes) -> str:
     return "text/plain"
 
 
-def extract(data: bytes, source: str, *, ocr: bool = False) -> tuple[Document, list[Diagnostic]]:
-    """Given a source's bytes, return its Document and what was odd about it."""
+def extract(data: bytes, source: str, *, ocr: bool = False,
+            content_type: str = "") -> tuple[Document, list[Diagnostic]]:
+    """Given a source's bytes (and the Content-Type they were served with), return the Document."""
     if not data.strip():
         raise EmptyInput(f"{source}: the file is empty")
     media = sniff(data)
@@ -42,7 +43,7 @@ def extract(data: bytes, source: str, *, ocr: bool = False) -> tuple[Document, l
         raise UnsupportedMedia(f"{source}: an image ({media}); needs OCR")
     if media != "text/plain" and media != "text/html":
         raise UnsupportedMedia(f"{source}: {media} is not supported yet")
-    text, encoding, diags = decode(data, source)
+    text, encoding, diags = decode(data, source, content_type)
     if media == "text/html":
         from .html import html_to_text
 

@@ -17,26 +17,74 @@ _PAGE_NUMBER = regex.compile(r"(?m)^[ \t]*(?:[-—–][ \t]*\d{1,3}[ \t]*[-—�
 _WORD_COMMENT = regex.compile(r"<!--\[if [^\]]*\]-->|<!--\[endif\]-->")
 
 
-def decode(data: bytes, source: str) -> tuple[str, str, list[Diagnostic]]:
-    """Given bytes, return (text, encoding used, diagnostics); binary data raises BinaryInput."""
+_META_CHARSET = regex.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,20})""", regex.I)
+_HEADER_CHARSET = regex.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]{2,20})", regex.I)
+# Chinese sites declare GB2312 or GBK and send characters only GB18030 has; GB18030 reads them all.
+_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030",
+            "cp936": "gb18030", "euc-cn": "gb18030", "utf8": "utf-8", "big5": "big5hkscs"}
+
+
+def declared_charset(data: bytes, content_type: str = "") -> tuple[str | None, str]:
+    """Given bytes and a Content-Type header, return (charset declared, where it was declared)."""
+    if m := _HEADER_CHARSET.search(content_type or ""):
+        return _canonical(m.group(1)), "http"
+    if m := _META_CHARSET.search(data[:4096]):
+        return _canonical(m.group(1).decode("ascii")), "meta"
+    return None, ""
+
+
+def _canonical(name: str) -> str | None:
+    name = name.strip().lower()
+    name = _ALIASES.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode(data: bytes, source: str, content_type: str = "") -> tuple[str, str, list[Diagnostic]]:
+    """Given bytes, return (text, encoding used, diagnostics); binary data raises BinaryInput.
+
+    Order: a BOM; then valid UTF-8 (GBK bytes are almost never valid UTF-8, while UTF-8 bytes
+    often decode as GBK garbage); then the charset the HTTP header or a <meta> declares; then
+    GB18030; then charset-normalizer's guess.
+    """
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), enc, []
     if b"\x00" in data[:4096]:
         raise BinaryInput(f"{source}: binary data (NUL bytes), not a text report")
-    try:
-        return data.decode("utf-8"), "utf-8", []
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030", []
-    except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="replace")
-        bad = text.count("\ufffd")
-        if bad > max(16, len(text) // 20):
-            raise BinaryInput(f"{source}: not text in UTF-8 or GB18030 ({bad} undecodable bytes)") from None
-        return text, "utf-8", [Diagnostic("extract", "warning", "bad_bytes",
-                                          f"{bad} undecodable byte sequence(s) replaced")]
+    declared, where = declared_charset(data, content_type)
+    for enc in dict.fromkeys(e for e in ("utf-8", declared, "gb18030") if e):
+        try:
+            text = data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        return text, enc, _mismatch(declared, where, enc)
+    return _guess(data, source, declared, where)
+
+
+def _mismatch(declared: str | None, where: str, used: str) -> list[Diagnostic]:
+    if declared and declared != used and not (declared == "ascii" and used == "utf-8"):
+        return [Diagnostic("extract", "info", "charset_mismatch",
+                           f"{where} declares {declared}, but the bytes are {used}")]
+    return []
+
+
+def _guess(data: bytes, source: str, declared: str | None, where: str) -> tuple[str, str, list[Diagnostic]]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is not None and best.encoding:
+        enc = _canonical(best.encoding) or best.encoding
+        text = data.decode(enc, errors="replace")
+        return text, enc, [Diagnostic("extract", "warning", "charset_guessed",
+                                      f"no charset fits the bytes exactly; read as {enc} (detected)")]
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad > max(16, len(text) // 20):
+        raise BinaryInput(f"{source}: not text in a known encoding ({bad} undecodable bytes)")
+    return text, "utf-8", [Diagnostic("extract", "warning", "bad_bytes", f"{bad} undecodable byte sequence(s) replaced")]
 
 
 def document_from_text(source: str, text: str, media: str, encoding: str,
