@@ -47,5 +47,6 @@ def extract(data: bytes, source: str, *, ocr: bool = False,
     if media == "text/html":
         from .html import html_to_text
 
-        text = html_to_text(text)
+        text, spans = html_to_text(text)
+        return document_from_text(source, text, media, encoding, diags, spans=spans, clean=False)
     return document_from_text(source, text, media, encoding, diags)

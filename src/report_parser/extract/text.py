@@ -8,7 +8,7 @@ import itertools
 import regex
 
 from ..errors import BinaryInput
-from ..model import Diagnostic, Document
+from ..model import Diagnostic, Document, SourceSpan
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Page numbers a PDF tool leaves between lines: "- 3 -", "— 12 —", "第 3 页 共 9 页".
@@ -87,16 +87,21 @@ def _guess(data: bytes, source: str, declared: str | None, where: str) -> tuple[
     return text, "utf-8", [Diagnostic("extract", "warning", "bad_bytes", f"{bad} undecodable byte sequence(s) replaced")]
 
 
-def document_from_text(source: str, text: str, media: str, encoding: str,
-                       diags: list[Diagnostic]) -> tuple[Document, list[Diagnostic]]:
-    """Given decoded text, return the Document with line breaks unified and tool debris removed."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    cleaned = _WORD_COMMENT.sub("", text)
-    cleaned, pages = _PAGE_NUMBER.subn("", cleaned)
+def document_from_text(source: str, text: str, media: str, encoding: str, diags: list[Diagnostic], *,
+                       spans: tuple[SourceSpan, ...] = (), clean: bool = True) -> tuple[Document, list[Diagnostic]]:
+    """Given decoded text, return the Document with line breaks unified and tool debris removed.
+
+    Extractors that recorded ``spans`` pass ``clean=False``: their text is final, offsets included.
+    """
     diags = list(diags)
-    if pages:
-        diags.append(Diagnostic("extract", "info", "page_numbers_removed", f"{pages} page-number line(s) removed"))
-    if cleaned != text and not pages:
-        diags.append(Diagnostic("extract", "info", "markup_removed", "Word conditional comments removed"))
+    cleaned = text
+    if clean:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        cleaned = _WORD_COMMENT.sub("", text)
+        cleaned, pages = _PAGE_NUMBER.subn("", cleaned)
+        if pages:
+            diags.append(Diagnostic("extract", "info", "page_numbers_removed", f"{pages} page-number line(s) removed"))
+        if cleaned != text and not pages:
+            diags.append(Diagnostic("extract", "info", "markup_removed", "Word conditional comments removed"))
     starts = (0, *itertools.accumulate(len(line) + 1 for line in cleaned.split("\n")[:-1]))
-    return Document(source, cleaned, media, encoding, tuple(starts)), diags
+    return Document(source, cleaned, media, encoding, tuple(starts), spans), diags

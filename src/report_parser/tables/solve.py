@@ -120,8 +120,13 @@ def row_candidates(tokens: Sequence[Token], width: int, check: RowCheck | None,
     ``sums`` describes a row made of groups of addends each followed by their total (T3: (6,),
     T4: (4, 4, 4)); a single glued digit run is then split directly by the totals.
     """
-    if len(tokens) >= width:
-        return [tuple(tokens[:width])], "exact" if len(tokens) == width else "extra"
+    if len(tokens) == width:
+        return [tuple(tokens)], "exact"
+    if len(tokens) > width:
+        # Filler cells of a mismatched grid print as blanks beside the data: when dropping the
+        # blanks leaves exactly the row's width, those are the cells; else padding trails.
+        filled = [t for t in tokens if t.kind != "blank"]
+        return [tuple(filled if len(filled) == width else tokens[:width])], "extra"
     if sums and len(tokens) == 1 and tokens[0].glued and sum(sums) + len(sums) == width:
         tok = tokens[0]
         found = [tuple(Token("value", p, p, "", tok.start, tok.end) for p in pieces)
