@@ -127,7 +127,7 @@ class _Out:
 
     def cell(self, text: str, path: str) -> None:
         self.flush()
-        self.spans.append(SourceSpan(self.size, self.size + len(text), path))
+        self.spans.append(SourceSpan(self.size, self.size + max(len(text), 1), path))
         self._line(f"{text} |" if text else " |")
 
     def text(self) -> str:

@@ -63,9 +63,12 @@ def _value(m: regex.Match, text: str) -> Token:
     return Token("value", text[m.start():m.end()], num, m.group("unit") or "", m.start(), m.end())
 
 
-def lex(text: str, folded: str, start: int, end: int) -> tuple[list[tuple[str, Token | None]], int]:
+Lexeme = tuple[str, "Token | None", int]  # kind, the token for data, start offset
+
+
+def lex(text: str, folded: str, start: int, end: int) -> tuple[list[Lexeme], int]:
     """Given a span after a row label, return its lexemes and where data stopped."""
-    out: list[tuple[str, Token | None]] = []
+    out: list[Lexeme] = []
     pos = start
     while pos < end:
         m = _LEX.match(folded, pos, end)
@@ -73,11 +76,11 @@ def lex(text: str, folded: str, start: int, end: int) -> tuple[list[tuple[str, T
             break
         kind = m.lastgroup if m.lastgroup in ("pipe", "nl", "sp", "ph") else "value"
         if kind == "value":
-            out.append(("value", _value(m, text)))
+            out.append(("value", _value(m, text), pos))
         elif kind == "ph":
-            out.append(("ph", Token("placeholder", text[m.start():m.end()], None, "", m.start(), m.end())))
+            out.append(("ph", Token("placeholder", text[m.start():m.end()], None, "", m.start(), m.end()), pos))
         else:
-            out.append((kind, None))
+            out.append((kind, None, pos))
         pos = m.end()
     return out, pos
 
@@ -91,48 +94,52 @@ def _merge(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
-def _piped_tokens(lexemes: list[tuple[str, Token | None]]) -> list[Token]:
+def _piped_tokens(lexemes: list[Lexeme]) -> list[Token]:
     """Given lexemes with pipes, return one token per cell (blank cells included, padding dropped)."""
-    groups: list[list[tuple[str, Token | None]]] = [[]]
+    groups: list[list[Lexeme]] = [[]]
+    closers: list[int] = []         # offset of the pipe closing each group
     padding_after: list[bool] = []  # the group's closing pipe starts a run of pipes (||)
-    for i, (kind, tok) in enumerate(lexemes):
-        if kind == "pipe":
+    for i, lexeme in enumerate(lexemes):
+        if lexeme[0] == "pipe":
+            closers.append(lexeme[2])
             padding_after.append(i + 1 < len(lexemes) and lexemes[i + 1][0] == "pipe")
             groups.append([])
         else:
-            groups[-1].append((kind, tok))
-    fields: list[list[Token] | None] = []
+            groups[-1].append(lexeme)
+    out: list[Token] = []
     for i, group in enumerate(groups):
-        content = [t for k, t in group if t is not None]
+        content = [t for _, t, _ in group if t is not None]
         if content:
-            fields.append(_merge(content))
+            out.extend(_merge(content))
         elif group and 0 < i < len(groups) - 1 and not padding_after[i]:
-            fields.append(None)  # whitespace between two single pipes: a printed blank cell
-    return [tok for f in fields for tok in (f if f is not None else [BLANK])]
+            # whitespace between two single pipes: a printed blank cell
+            at = group[-1][2] if group[-1][0] == "sp" else closers[i]
+            out.append(Token("blank", "", None, "", at, at + 1))
+    return out
 
 
 def read_segment(text: str, folded: str, start: int, end: int) -> Segment:
     """Given the span between a row label and the next label, return its data cells."""
     lexemes, stop = lex(text, folded, start, end)
-    piped = any(k == "pipe" for k, _ in lexemes)
+    piped = any(k == "pipe" for k, _, _ in lexemes)
     by_lines = None
     if piped:
         tokens = _piped_tokens(lexemes)
     else:
-        tokens = [t for _, t in lexemes if t is not None]
+        tokens = [t for _, t, _ in lexemes if t is not None]
         by_lines = _line_tokens(lexemes)
     truncated = stop >= len(folded.rstrip())
     return Segment(tuple(tokens), stop, truncated, piped, by_lines)
 
 
-def _line_tokens(lexemes: list[tuple[str, Token | None]]) -> tuple[Token, ...] | None:
+def _line_tokens(lexemes: list[Lexeme]) -> tuple[Token, ...] | None:
     """Given lexemes without pipes, read extra empty lines between cells as empty cells.
 
     Cells one per line (or separated by one blank line): a run of newlines longer than the
     usual separator holds empty cells. Returns None when the row is not laid out in lines.
     """
     items: list[Token | int] = [0]
-    for kind, tok in lexemes:
+    for kind, tok, _ in lexemes:
         if kind == "nl":
             if isinstance(items[-1], int):
                 items[-1] += 1
