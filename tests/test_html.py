@@ -45,7 +45,7 @@ def test_generated_page_parses_exactly(page: Path):
             assert cell.raw == want["gold"]
         else:
             assert (cell.status, float(cell.value)) == ("value", float(want["gold"])), (want, cell)
-        assert cell.loc.startswith("/html/body/"), cell.loc  # a DOM path
+        assert cell.loc.startswith("(/html/body/"), cell.loc  # a DOM path (an XPath)
     assert all(c.result != "fail" for c in report.checks)
 
 
@@ -56,7 +56,7 @@ def test_grid_marks_spanned_positions_none_and_printed_blanks_empty():
         "<tr><td>一</td><td></td><td>1</td><td>2</td></tr></table>")
     grid = table_grid(table)
     assert grid.rows == (("角", None, "甲", None), (None, None, "乙", ""), ("一", "", "1", "2"))
-    assert grid.paths[0][1] is None and grid.paths[2][3].endswith("td[4]")
+    assert grid.paths[0][1] is None and grid.paths[2][3].endswith("//tr)[3]/td[4]")
 
 
 def test_main_content_drops_site_chrome_and_keeps_the_title():

@@ -59,13 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
         "parse", help="parse report files into the five output tables",
         description="Parse report files (folders are walked recursively; hidden files skipped) and "
                     "write reports, cells, parts, checks and diagnostics tables to DIR.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="a report file or a folder of them")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="a report file, a folder of them, or an http(s) URL")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if needed)")
     p.add_argument("--format", type=_formats, default=DEFAULT_FORMATS, metavar="LIST",
                    help="comma-separated output formats: csv, parquet, jsonl (default: csv,parquet)")
     p.add_argument("--max-bytes", type=_positive, default=MAX_BYTES, metavar="N",
                    help=f"files larger than N bytes become failed rows (default: {MAX_BYTES})")
     p.set_defaults(run=run_parse)
+    from . import cli_fetch  # URLs for parse, and the fetch and discover commands
+
+    cli_fetch.add_parse_flags(p)
+    cli_fetch.register(sub)
     return parser
 
 
@@ -194,6 +198,13 @@ def _say(message: str) -> None:
 
 def run_parse(args: argparse.Namespace) -> int:
     """Parse every input to ``args.out``; print a one-line summary; return the exit code."""
+    from . import cli_fetch
+
+    try:
+        inputs = cli_fetch.sources(args, args.paths)
+    except ValueError as exc:
+        _say(f"{PROG}: {exc}")
+        return 2
     try:
         writer = open_writers(args.out, args.format)
     except OSError as exc:
@@ -203,8 +214,8 @@ def run_parse(args: argparse.Namespace) -> int:
     seen: dict[str, str] = {}
     try:
         with writer:
-            for source, problem in iter_inputs(args.paths):
-                report = parse_file(source, problem, args.max_bytes)
+            for source, report in cli_fetch.reports(args, inputs,
+                                                    lambda s, p: parse_file(s, p, args.max_bytes)):
                 if report.report_id in seen:  # same bytes as an earlier file: one report, written once
                     _say(f"{PROG}: {source} has the same content as {seen[report.report_id]}; written once")
                     counts["duplicate"] += 1

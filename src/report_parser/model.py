@@ -5,6 +5,7 @@ Every stage takes and returns these; no ``dict[str, Any]`` crosses a stage bound
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Literal
 
@@ -51,30 +52,22 @@ class Document:
     encoding: str = "utf-8"
     line_starts: tuple[int, ...] = ()
     spans: tuple[SourceSpan, ...] = ()
+    span_starts: tuple[int, ...] = ()  # derived: the start of every span, for bisection
+
+    def __post_init__(self) -> None:
+        if self.spans and len(self.span_starts) != len(self.spans):
+            object.__setattr__(self, "span_starts", tuple(s.start for s in self.spans))
 
     def span_loc(self, offset: int) -> str | None:
         """Given an offset, return the recorded source location that covers it, if any."""
-        lo, hi = 0, len(self.spans)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.spans[mid].start <= offset:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo and self.spans[lo - 1].start <= offset < self.spans[lo - 1].end:
-            return self.spans[lo - 1].loc
+        i = bisect.bisect_right(self.span_starts, offset) - 1
+        if i >= 0 and offset < self.spans[i].end:
+            return self.spans[i].loc
         return None
 
     def line_of(self, offset: int) -> int:
         """Given a character offset, return its 1-based line number."""
-        lo, hi = 0, len(self.line_starts)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.line_starts[mid] <= offset:
-                lo = mid + 1
-            else:
-                hi = mid
-        return max(lo, 1)
+        return max(bisect.bisect_right(self.line_starts, offset), 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ so labels wrapped over lines or split by spaces (``商业 企业``, ``本年新`
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ _GLOSS = regex.compile(r"(?<=\p{Han})\([a-zāáǎàēéěèīíǐìōóǒòūú�
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
                               "\u2009\u200a\u200b\u202f\u205f\u3000\ufeff\t\r\x0b\x0c"), " ")
 SEPARATORS = frozenset(" \n|")
+_NOT_HAN = regex.compile(r"[^\p{Han}]+")
 
 
 def _nfkc_table() -> dict[int, str]:
@@ -69,10 +71,10 @@ def fold(text: str) -> str:
 
 def is_traditional(text: str) -> bool:
     """Given printed text, tell whether it is mostly in Traditional characters."""
-    sample = regex.sub(r"[^\p{Han}]", "", text)[:4000]
+    sample = _NOT_HAN.sub("", text[:20000])[:4000]
     if not sample:
         return False
-    changed = sum(a != b for a, b in zip(sample, to_simplified(sample)))
+    changed = sum(map(operator.ne, sample, to_simplified(sample)))
     return changed >= max(3, len(sample) // 50)
 
 

@@ -15,12 +15,14 @@ Nothing ambiguous is ever generated. Blank cells cannot be told apart in ``space
 every split of each run of glued cells that the cell grammar and the identities admit (T2 rows have
 no identity, T3 rows use the row total and then the column identities, T4 the block totals) and a
 table is rendered glued only when exactly one split exists; ``sample`` redraws a table, smaller
-each time, until it is.
+each time, until it is. The check takes every glued cell as printed (glued text never shows a
+blank), and a search that grows too large counts as ambiguous.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import re
 from dataclasses import dataclass
@@ -64,8 +66,8 @@ def _t2_sections(template: str) -> list[tuple[str, list[str], list[str]]]:
             continue
         sec, row = row_path.split(" / ")
         rows, cols = out.setdefault(sec, ([], []))
-        rows.append(row) if row not in rows else None
-        cols.append(col) if col not in cols else None
+        rows += [] if row in rows else [row]
+        cols += [] if col in cols else [col]
     return [(s, r, c) for s, (r, c) in out.items()]
 
 
@@ -291,6 +293,7 @@ def sum_splits(s: str, n: int, budget: int = 50000) -> tuple[tuple[int, ...], ..
 
 
 def _t4_split_count(s: str, blocks: int = 3) -> int:
+    """Given glued T4 digits, count their splits into blocks of four results and a total (stop at 2)."""
     if blocks == 1:
         return len(sum_splits(s, 4))
     count = 0
@@ -314,6 +317,7 @@ def glue_is_unique(template: str, table: str, values: dict[Key, str]) -> bool:
 
 
 def _glue_unique(template: str, table: str, values: dict[Key, str]) -> bool:
+    """Given a table without blanks, tell whether its glued rows split one way only."""
     if table == "T2":
         return all(_free_splits("".join(values[("T2", f"{sec} / {r}", c)] for c in cols),
                                 tuple(_col_kind(c) for c in cols)) == 1
@@ -324,9 +328,10 @@ def _glue_unique(template: str, table: str, values: dict[Key, str]) -> bool:
 
 
 def _t3_unique(template: str, values: dict[Key, str], cap: int = 20000) -> bool:
+    """Given T3 values, tell whether row totals and column identities admit one split of all rows."""
     rows = t3_rows(template)
     cands = [sum_splits("".join(values[("T3", r, c)] for c in T3_COLS), 6) for r in rows]
-    if any(not c for c in cands) or _product(cands) > cap:
+    if any(not c for c in cands) or math.prod(len(c) for c in cands) > cap:
         return False
     idx = {r: i for i, r in enumerate(rows)}
     items = [idx[r] for r in rows if r not in (ONE, TWO, SEVEN, FOUR)]
@@ -340,22 +345,14 @@ def _t3_unique(template: str, values: dict[Key, str], cap: int = 20000) -> bool:
     return found == 1
 
 
-def _product(cands) -> int:
-    """Given candidate lists, return the number of combinations."""
-    total = 1
-    for c in cands:
-        total *= len(c)
-    return total
-
-
 def sample(template: str, dialect: str, rng: random.Random) -> dict[Key, str]:
     """Given a dialect, return random values that it can print unambiguously."""
     if dialect != "glued":
         return random_values(template, rng, blanks=dialect != "space_separated")
     # Glued tables in the wild hold small numbers; large ones are mostly ambiguous anyway.
-    values = random_values(template, rng, blanks=False, scale=rng.choice((9, 9, 99, 99, 999, 9999)))
+    values = random_values(template, rng, blanks=False, scale=rng.choice((9, 9, 99, 99, 999, 9999, 99999)))
     for table in ("T2", "T3", "T4"):
-        for scale in itertools.chain((999, 99), itertools.repeat(9, 20), itertools.repeat(0)):
+        for scale in itertools.chain((9999, 999, 99), itertools.repeat(9, 20), itertools.repeat(0)):
             if glue_is_unique(template, table, values):
                 break
             values.update(table_values(template, table, rng, scale, blanks=False))
@@ -562,11 +559,16 @@ def _s2t():
     return opencc.OpenCC("s2t")
 
 
+def to_traditional(text: str) -> str:
+    """Given Simplified text, return it in Traditional characters (OpenCC s2t)."""
+    return _s2t().convert(text)
+
+
 def _script(text: str, style: Style) -> str:
     if style.halfwidth:
         text = text.translate(_HALF)
-    return _s2t().convert(text) if style.traditional else text
+    return to_traditional(text) if style.traditional else text
 
 
 __all__ = ["DIALECTS", "answers", "cells_for", "glue_is_unique", "identity_errors", "random_values",
-           "render", "sample", "to_number"]
+           "render", "sample", "to_number", "to_traditional"]

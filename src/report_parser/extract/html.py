@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import lxml.html
 import regex
 from lxml import etree
 
@@ -28,7 +27,15 @@ _REPORT_TABLE = regex.compile(r"第二十条|申请人情况|本年新收|行政
 _TITLE_WORDS = regex.compile(r"政府信息公开|政务公开|信息公开")
 _TITLE_CUT = regex.compile(r"\s*(?:[_|｜]|\s[-–—]\s).*$")
 _SPACES = regex.compile(r"[ \t\r\n\u00a0\u3000\u200b\ufeff]+")
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+# Plain etree elements: lxml.html's element classes cost a Python lookup per element.
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+# Text nodes worth a look for part headings and report tables (tested in C by XPath).
+_HEADING_NODES = etree.XPath("//body//text()[" + " or ".join(
+    f"contains(., '{w}')" for w in ("总体情况", "概述", "主动公开", "收到和处理", "依申请公开", "行政复议",
+                                    "存在的主要问题", "存在问题", "其他需要报告")) + "]")
+_TABLES = etree.XPath("//body//table[not(.//table)][contains(., '第二十条') or contains(., '申请人情况') "
+                      "or contains(., '本年新收') or contains(., '结果维持')]")
+_HAS_PART_ONE = etree.XPath("contains(., '总体情况') or contains(., '概述') or contains(., '基本情况')")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +49,10 @@ class Grid:
 def html_to_text(html: str) -> tuple[str, tuple[SourceSpan, ...]]:
     """Given an HTML page, return its report text (tables one cell per line) and cell locations."""
     try:
-        root = lxml.html.document_fromstring(html.encode("utf-8", errors="replace"), parser=_PARSER)
-    except (etree.ParserError, ValueError):
+        root = etree.fromstring(html.encode("utf-8", errors="replace"), parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return "", ()
+    if root is None:
         return "", ()
     title = _page_title(root)
     main = _main_content(root)
@@ -59,46 +68,62 @@ def html_to_text(html: str) -> tuple[str, tuple[SourceSpan, ...]]:
 def _page_title(root) -> str:
     """Given the page, return its report title: an h1/h2 naming the report, else <title> cut at '_'."""
     for el in root.iter("h1", "h2", "h3"):
-        text = _clean(el.text_content())
+        text = _clean("".join(el.itertext()))
         if _TITLE_WORDS.search(text) and "报告" in text and len(text) < 80:
             return text
     el = root.find(".//title")
     if el is not None:
-        text = _TITLE_CUT.sub("", _clean(el.text_content()))
+        text = _TITLE_CUT.sub("", _clean("".join(el.itertext())))
         if _TITLE_WORDS.search(text):
             return text
     return ""
 
 
 def _main_content(root):
-    """Given the page, return the element holding the report (most headings and tables, deepest)."""
+    """Given the page, return the element holding the report.
+
+    With report tables: their deepest common ancestor, widened until it holds part 1's heading.
+    Without: the deepest element with the most distinct part headings (the body if none).
+    """
     body = root.find("body")
     body = body if body is not None else root
-    elements = [el for el in body.iter() if isinstance(el.tag, str)]
-    depth = {body: 0}
-    for el in elements:
-        parent = el.getparent()
-        if el is not body and parent is not None:
-            depth[el] = depth.get(parent, 0) + 1
+    tables = _TABLES(root)
+    if tables:
+        chains = [list(_chain(t))[::-1] for t in tables]
+        common = [els[0] for els in zip(*chains) if all(e is els[0] for e in els)]
+        if common:
+            main = common[-1] if len(tables) > 1 else common[-1].getparent()
+            while main is not None and main is not body and not _HAS_PART_ONE(main):
+                main = main.getparent()
+            return main if main is not None else body
+    marks: list[tuple[object, int, int]] = []  # element, heading bit, table count
+    for node in _HEADING_NODES(root):
+        for m in _HEADING.finditer(str(node)):
+            parent = node.getparent()
+            if parent is not None:
+                marks.append((parent, 1 << (hash(m.group(1)) % 30), 0))
     masks: dict = {}
     tables: dict = {}
-    for el in reversed(elements):
+    depth: dict = {}
+    for el, bit, table in marks:
+        chain = list(_chain(el))
+        for d, anc in enumerate(chain):
+            masks[anc] = masks.get(anc, 0) | bit
+            tables[anc] = tables.get(anc, 0) + table
+            depth[anc] = len(chain) - d
+    if not masks:
+        return body
+    best = max(masks, key=lambda e: (bin(masks[e]).count("1") + 2 * tables[e], depth[e]))
+    return best if bin(masks[best]).count("1") + 2 * tables[best] >= 2 else body
+
+
+def _chain(el):
+    """Given an element, yield it and its ancestors up to <body>, skipping chrome containers."""
+    while el is not None and el.tag != "html":
         if el.tag in _SKIP:
-            continue
-        own = (el.text or "") + "".join(c.tail or "" for c in el if isinstance(c.tag, str) or c.tail)
-        mask = masks.get(el, 0)
-        for m in _HEADING.finditer(own):
-            mask |= 1 << hash(m.group(1)) % 30
-        if el.tag == "table" and _REPORT_TABLE.search(el.text_content()[:3000]):
-            tables[el] = tables.get(el, 0) + 1
-        masks[el] = mask
-        parent = el.getparent()
-        if parent is not None and el is not body:
-            masks[parent] = masks.get(parent, 0) | mask
-            tables[parent] = tables.get(parent, 0) + tables.get(el, 0)
-    best = max(elements, key=lambda e: (bin(masks.get(e, 0)).count("1") + 2 * tables.get(e, 0), depth.get(e, 0)))
-    score = bin(masks.get(best, 0)).count("1") + 2 * tables.get(best, 0)
-    return best if score >= 2 else body
+            return
+        yield el
+        el = el.getparent()
 
 
 class _Out:
@@ -126,7 +151,8 @@ class _Out:
         self.size += len(line) + 1
 
     def cell(self, text: str, path: str) -> None:
-        self.flush()
+        if self.buffer:
+            self.flush()
         self.spans.append(SourceSpan(self.size, self.size + max(len(text), 1), path))
         self._line(f"{text} |" if text else " |")
 
@@ -136,7 +162,10 @@ class _Out:
 
 
 def _clean(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    """Given text, return it with every run of whitespace (NBSP, U+3000, zero-width too) one space."""
+    if "\u200b" in text or "\ufeff" in text:
+        text = text.replace("\u200b", " ").replace("\ufeff", " ")
+    return " ".join(text.split())
 
 
 def _walk(el, out: _Out) -> None:
@@ -161,19 +190,17 @@ def _walk(el, out: _Out) -> None:
 
 def _table(table, out: _Out) -> None:
     """Render a table: nested layout tables are walked, data tables printed from their grid."""
-    rows = _rows(table)
-    if any(cell.find(".//table") is not None for row in rows for cell in row):
+    rows = _rows(table) if table.find(".//table") is not None else None
+    if rows and any(cell.find(".//table") is not None for row in rows for cell in row):
         for child in table.iter("td", "th"):
             if child.find(".//table") is not None and _own_table(child, table):
                 for sub in child:
                     _walk(sub, out)
         return
-    grid = table_grid(table, out.tree)
+    placed, _, _ = _place(table, out.tree)  # the grid's origin cells, row by row
     out.flush()
-    for cells, paths in zip(grid.rows, grid.paths):
-        for text, path in zip(cells, paths):
-            if text is not None and path is not None:
-                out.cell(text, path)
+    for text, path in placed.values():
+        out.cell(text, path)
 
 
 def _own_table(cell, table) -> bool:
@@ -196,35 +223,46 @@ def _rows(table) -> list[list]:
 
 
 def _span(cell, name: str) -> int:
+    value = cell.get(name)
+    if value is None:
+        return 1
     try:
-        return max(1, min(int(cell.get(name, "1").strip() or 1), 100))
+        return max(1, min(int(value.strip() or 1), 100))
     except ValueError:
         return 1
 
 
-def table_grid(table, tree=None) -> Grid:
-    """Given a <table>, return its Grid: each cell at its origin, spanned positions None."""
-    tree = tree if tree is not None else table.getroottree()
-    taken: dict[tuple[int, int], bool] = {}
+def _place(table, tree) -> tuple[dict[tuple[int, int], tuple[str, str]], int, int]:
+    """Given a <table>, return {(row, col): (text, DOM path)} of the cells at their origin
+    positions (in row-major order), the grid width and the number of rows."""
+    taken: set[tuple[int, int]] = set()
     placed: dict[tuple[int, int], tuple[str, str]] = {}
     width = 0
     rows = _rows(table)
+    table_path = tree.getpath(table)
     for r, cells in enumerate(rows):
         c = 0
+        seen: dict[str, int] = {}
         for cell in cells:
-            while taken.get((r, c)):
+            while (r, c) in taken:
                 c += 1
+            tag = cell.tag
+            seen[tag] = k = seen.get(tag, 0) + 1
             rs, cs = _span(cell, "rowspan"), _span(cell, "colspan")
-            placed[(r, c)] = (_clean(" ".join(cell.itertext())), tree.getpath(cell))
-            for dr in range(rs):
-                for dc in range(cs):
-                    taken[(r + dr, c + dc)] = True
+            text = (cell.text or "") if len(cell) == 0 else " ".join(cell.itertext())
+            placed[(r, c)] = (_clean(text), f"({table_path}//tr)[{r + 1}]/{tag}[{k}]")
+            if rs == 1 and cs == 1:
+                taken.add((r, c))
+            else:
+                taken.update((r + dr, c + dc) for dr in range(rs) for dc in range(cs))
             c += cs
-            width = max(width, c)
-    grid_rows, grid_paths = [], []
-    for r in range(len(rows)):
-        texts = tuple(placed[(r, c)][0] if (r, c) in placed else None for c in range(width))
-        paths = tuple(placed[(r, c)][1] if (r, c) in placed else None for c in range(width))
-        grid_rows.append(texts)
-        grid_paths.append(paths)
-    return Grid(tuple(grid_rows), tuple(grid_paths))
+        width = max(width, c)
+    return placed, width, len(rows)
+
+
+def table_grid(table, tree=None) -> Grid:
+    """Given a <table>, return its Grid: each cell at its origin, spanned positions None."""
+    placed, width, nrows = _place(table, tree if tree is not None else table.getroottree())
+    rows = tuple(tuple(placed[(r, c)][0] if (r, c) in placed else None for c in range(width)) for r in range(nrows))
+    paths = tuple(tuple(placed[(r, c)][1] if (r, c) in placed else None for c in range(width)) for r in range(nrows))
+    return Grid(rows, paths)

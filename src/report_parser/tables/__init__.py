@@ -15,7 +15,7 @@ from ..model import Cell, Diagnostic, Document
 from ..normalize import Squeezed, squeeze
 from ..templates import (
     T2_LAYOUT, T2_MARKERS, T2_START, T3_LAYOUT, T3_MARKERS, T3_START, T4_BLOCKS, T4_HEADER, T4_START,
-    cells_for, columns,
+    cells_for, column_index,
 )
 from .solve import Reading, block_total_check, row_candidates, row_total_check, solve_columns
 from .text import LabelHit, find_labels
@@ -254,21 +254,20 @@ def _header_unit(ctx: _Ctx, col_path: str) -> str:
 def _emit(ctx: _Ctx, template: str, table: str, rows: dict[str, list[Reading]]) -> list[Cell]:
     """Given candidate readings per row, return one Cell for every canonical cell of the table."""
     out: list[Cell] = []
+    index = column_index(template, table)
     for canon in cells_for(template, table):
-        cols = columns(template, table, canon.row_path)
-        col = cols.index(canon)
+        col = index[canon]
         readings = rows.get(canon.row_path)
         base = (canon.table, canon.row_path, canon.col_path, canon.row_key, canon.col_key)
         if readings is None or (readings and col >= len(readings[0])):
             out.append(Cell(*base, status="absent"))
             continue
-        options = {(r[col].kind, r[col].value) for r in readings}
-        if len(options) != 1:
+        if len(readings) != 1 and len({(r[col].kind, r[col].value) for r in readings}) != 1:
             raw = readings[0][col].raw if readings else ""
             out.append(Cell(*base, status="unreadable", raw=raw))
             continue
         tok = readings[0][col]
-        status = {"value": "value", "blank": "blank", "placeholder": "placeholder"}[tok.kind]
+        status = tok.kind  # value, blank or placeholder
         loc = ctx.loc(tok.start, tok.end) if tok.start >= 0 else ""
         unit = tok.unit or (_header_unit(ctx, canon.col_path) if status == "value" else "")
         out.append(Cell(*base, status=status, value=tok.value, raw=tok.raw, unit=unit, loc=loc))

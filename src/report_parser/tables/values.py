@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
+import re
 
 _SIGN = r"(?P<sign>增加|增|减少|减|\+|-|−|–)?"
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?P<frac>\.\d+)?"
 _UNIT = r"(?P<unit>万元|元|件|条|项|个|次|人次|份|起|家|%)?"
-_LEX = regex.compile(
-    rf"(?P<pipe>\|)|(?P<nl>\n)|(?P<sp>[ ]+)"
+_LEX = re.compile(
+    rf"(?P<pipe>\|)|(?P<ws>[ \n]+)"
     rf"|(?P<value>{_SIGN}[ ]?{_NUM}{_UNIT})"
     r"|(?P<ph>——|--|—|―|－|-|/|／|\\|无|不适用|N/?A)"
+    r"|(?P<other>.)", re.S
 )
 _PLUS = {"增加", "增", "+"}
 
@@ -63,26 +64,26 @@ def _value(m: regex.Match, text: str) -> Token:
     return Token("value", text[m.start():m.end()], num, m.group("unit") or "", m.start(), m.end())
 
 
-Lexeme = tuple[str, "Token | None", int]  # kind, the token for data, start offset
+Lexeme = tuple[str, "Token | None", int, int]  # kind, the token for data, start offset, newlines
 
 
 def lex(text: str, folded: str, start: int, end: int) -> tuple[list[Lexeme], int]:
     """Given a span after a row label, return its lexemes and where data stopped."""
     out: list[Lexeme] = []
-    pos = start
-    while pos < end:
-        m = _LEX.match(folded, pos, end)
-        if m is None:
-            break
-        kind = m.lastgroup if m.lastgroup in ("pipe", "nl", "sp", "ph") else "value"
+    for m in _LEX.finditer(folded, start, end):
+        kind = m.lastgroup
+        if kind == "other":
+            return out, m.start()
+        pos = m.start()
         if kind == "value":
-            out.append(("value", _value(m, text), pos))
+            out.append(("value", _value(m, text), pos, 0))
         elif kind == "ph":
-            out.append(("ph", Token("placeholder", text[m.start():m.end()], None, "", m.start(), m.end()), pos))
+            out.append(("ph", Token("placeholder", text[pos:m.end()], None, "", pos, m.end()), pos, 0))
+        elif kind == "ws":
+            out.append(("ws", None, pos, m.group().count("\n")))
         else:
-            out.append((kind, None, pos))
-        pos = m.end()
-    return out, pos
+            out.append(("pipe", None, pos, 0))
+    return out, end
 
 
 def _merge(tokens: list[Token]) -> list[Token]:
@@ -94,7 +95,7 @@ def _merge(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
-def _piped_tokens(lexemes: list[Lexeme]) -> list[Token]:
+def _piped_tokens(lexemes: list[Lexeme], folded: str) -> list[Token]:
     """Given lexemes with pipes, return one token per cell (blank cells included, padding dropped)."""
     groups: list[list[Lexeme]] = [[]]
     closers: list[int] = []         # offset of the pipe closing each group
@@ -108,12 +109,12 @@ def _piped_tokens(lexemes: list[Lexeme]) -> list[Token]:
             groups[-1].append(lexeme)
     out: list[Token] = []
     for i, group in enumerate(groups):
-        content = [t for _, t, _ in group if t is not None]
+        content = [lx[1] for lx in group if lx[1] is not None]
         if content:
             out.extend(_merge(content))
         elif group and 0 < i < len(groups) - 1 and not padding_after[i]:
-            # whitespace between two single pipes: a printed blank cell
-            at = group[-1][2] if group[-1][0] == "sp" else closers[i]
+            # whitespace between two single pipes: a printed blank cell, located at its last space
+            at = closers[i] - 1 if folded[closers[i] - 1] == " " else closers[i]
             out.append(Token("blank", "", None, "", at, at + 1))
     return out
 
@@ -121,12 +122,12 @@ def _piped_tokens(lexemes: list[Lexeme]) -> list[Token]:
 def read_segment(text: str, folded: str, start: int, end: int) -> Segment:
     """Given the span between a row label and the next label, return its data cells."""
     lexemes, stop = lex(text, folded, start, end)
-    piped = any(k == "pipe" for k, _, _ in lexemes)
+    piped = any(lx[0] == "pipe" for lx in lexemes)
     by_lines = None
     if piped:
-        tokens = _piped_tokens(lexemes)
+        tokens = _piped_tokens(lexemes, folded)
     else:
-        tokens = [t for _, t, _ in lexemes if t is not None]
+        tokens = [lx[1] for lx in lexemes if lx[1] is not None]
         by_lines = _line_tokens(lexemes)
     truncated = stop >= len(folded.rstrip())
     return Segment(tuple(tokens), stop, truncated, piped, by_lines)
@@ -139,12 +140,13 @@ def _line_tokens(lexemes: list[Lexeme]) -> tuple[Token, ...] | None:
     usual separator holds empty cells. Returns None when the row is not laid out in lines.
     """
     items: list[Token | int] = [0]
-    for kind, tok, _ in lexemes:
-        if kind == "nl":
-            if isinstance(items[-1], int):
-                items[-1] += 1
-            else:
-                items.append(1)
+    for kind, tok, _, newlines in lexemes:
+        if kind == "ws":
+            if newlines:
+                if isinstance(items[-1], int):
+                    items[-1] += newlines
+                else:
+                    items.append(newlines)
         elif tok is not None:
             if not isinstance(items[-1], int):
                 return None  # two cells on one line: not a line layout

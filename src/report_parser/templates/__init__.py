@@ -57,6 +57,12 @@ def cells_for(template: str, table: str | None = None) -> tuple[CanonicalCell, .
 
 
 @cache
+def column_index(template: str, table: str) -> dict[CanonicalCell, int]:
+    """Given a table, return each canonical cell's position in its row."""
+    return {c: columns(template, table, c.row_path).index(c) for c in cells_for(template, table)}
+
+
+@cache
 def columns(template: str, table: str, row_path: str) -> tuple[CanonicalCell, ...]:
     """Given a data row, return its canonical cells left to right."""
     return tuple(c for c in cells_for(template, table) if c.row_path == row_path)
