@@ -93,8 +93,9 @@ def add_fetch_flags(p: argparse.ArgumentParser, *, max_bytes: bool = True) -> No
                    help=f"minimum seconds between requests to one host (default: {d.delay:g})")
     g.add_argument("--concurrency", type=_positive, default=d.concurrency_per_host, metavar="N",
                    help=f"requests in flight per host (default: {d.concurrency_per_host})")
-    g.add_argument("--timeout", type=_timeout, default=d.read_timeout, metavar="S",
-                   help=f"connect and read timeout in seconds (default: {d.read_timeout:g})")
+    g.add_argument("--timeout", type=_timeout, metavar="S",
+                   help=f"connect and read timeout in seconds (default: {d.connect_timeout:g} to connect, "
+                        f"{d.read_timeout:g} to read)")
     g.add_argument("--retries", type=_count, default=d.retries, metavar="N",
                    help=f"retries after a timeout, 5xx or 429 (default: {d.retries})")
     g.add_argument("--backoff", type=_seconds, default=d.backoff, metavar="S",
@@ -125,17 +126,20 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "manifest CSV: url, title, year, list_page.")
     d.add_argument("list_url", metavar="LIST_URL", help="the agency's annual-report list page")
     d.add_argument("--out", required=True, metavar="CSV", help="manifest file to write")
-    d.add_argument("--years", type=_years, metavar="FIRST-LAST", help="keep reports of these years, e.g. 2019-2024")
-    d.add_argument("--max-pages", type=_positive, default=50, metavar="N", help="list pages to read at most (default: 50)")
+    d.add_argument("--years", type=_years, metavar="FIRST-LAST",
+                   help="keep reports of these years, e.g. 2019-2024")
+    d.add_argument("--max-pages", type=_positive, default=50, metavar="N",
+                   help="list pages to read at most (default: 50)")
     add_fetch_flags(d)
     d.set_defaults(run=run_discover)
 
 
 def fetch_options(args: argparse.Namespace, max_bytes: int | None = None) -> FetchOptions:
     """Given parsed arguments, return the FetchOptions they ask for."""
+    d = FetchOptions()
     return FetchOptions(
         concurrency_per_host=args.concurrency, delay=args.delay,
-        connect_timeout=args.timeout, read_timeout=args.timeout,
+        connect_timeout=args.timeout or d.connect_timeout, read_timeout=args.timeout or d.read_timeout,
         retries=args.retries, backoff=args.backoff, respect_robots=not args.no_robots, offline=args.offline,
         max_bytes=max_bytes if max_bytes is not None else args.max_bytes)
 

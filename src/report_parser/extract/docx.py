@@ -11,7 +11,6 @@ Headers and footers are not part of the body, so running titles and page numbers
 from __future__ import annotations
 
 import io
-import zipfile
 
 from docx import Document as open_docx
 from docx.oxml.ns import qn
@@ -24,15 +23,6 @@ from .render import TableCell, TextBuilder, join_lines
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _P, _TBL, _SDT, _TC, _TR = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tc"), qn("w:tr")
-
-
-def is_docx(data: bytes) -> bool:
-    """Given a zip archive's bytes, tell whether it is a Word document."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return "word/document.xml" in z.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
 
 
 def read_docx(data: bytes, source: str, media_type: str = MEDIA_TYPE) -> tuple[Document, list[Diagnostic]]:

@@ -2,8 +2,10 @@
 
 A page is a landing page when it links to such a file whose link text or file name says it is
 the report (年度报告, 年报 or 政府信息公开), and its own text is not a report: a landing page's
-main text is a line or two, a report page prints the six parts. The attachment is then fetched
-and stands in for the page; its provenance keeps the page as ``landing_url``.
+main text is a line or two, while a report page prints the part headings (at least three of the
+six; length alone misleads, as tables of digits are short and site chrome is long). The
+attachment is then fetched and stands in for the page; its provenance keeps the page as
+``landing_url``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ KEYWORDS = ("年度报告", "年报", "政府信息公开")
 # A report prints most of these part headings; a landing page prints none or one.
 PART_MARKERS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况",
                 "行政复议、行政诉讼", "存在的主要问题", "其他需要报告的事项")
-SHORT_TEXT = 1500  # characters: any page with less text than this is not a report by itself
 
 
 def attachment_link(link: Link) -> bool:
@@ -34,7 +35,7 @@ def attachment_link(link: Link) -> bool:
 
 def is_report_text(text: str) -> bool:
     """Given a page's visible text, tell whether it is a report itself (not a landing page)."""
-    return len(text) >= SHORT_TEXT and sum(m in text for m in PART_MARKERS) >= 3
+    return sum(m in text for m in PART_MARKERS) >= 3
 
 
 def find_attachment(page: Fetched) -> str | None:

@@ -20,9 +20,21 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import httpx
 
-from ..errors import (BadScheme, BadUrl, FetchTimeout, HttpError, NetworkError, NotCached, RateLimited,
-                      RedirectLoop, ReportParserError, ServerError, TooLarge, TooManyRedirects,
-                      TransientError)
+from ..errors import (
+    BadScheme,
+    BadUrl,
+    FetchTimeout,
+    HttpError,
+    NetworkError,
+    NotCached,
+    RateLimited,
+    RedirectLoop,
+    ReportParserError,
+    ServerError,
+    TooLarge,
+    TooManyRedirects,
+    TransientError,
+)
 from ..extract import sniff
 from ..model import Diagnostic, FetchInfo
 from .cache import Cache, Stored
@@ -229,14 +241,13 @@ class Fetcher:
         """Given a URL, make one polite GET and return the answer; raise on 5xx, 429, timeouts."""
         headers = {"User-Agent": self.options.user_agent, "Accept": "*/*"}
         try:
-            with self._gate.request(origin(url)):
-                with self.client.stream("GET", url, headers=headers, timeout=self._timeout,
-                                        follow_redirects=False) as response:
-                    _raise_for_transient(response, url)
-                    redirect = response.status_code in REDIRECTS
-                    body = b"" if redirect else self._read_capped(response, url)
-                    return _Answer(response.status_code, response.headers.get("content-type", ""),
-                                   response.headers.get("location"), body)
+            with self._gate.request(origin(url)), self.client.stream(
+                    "GET", url, headers=headers, timeout=self._timeout, follow_redirects=False) as response:
+                _raise_for_transient(response, url)
+                redirect = response.status_code in REDIRECTS
+                body = b"" if redirect else self._read_capped(response, url)
+                return _Answer(response.status_code, response.headers.get("content-type", ""),
+                               response.headers.get("location"), body)
         except httpx.TimeoutException as exc:
             raise FetchTimeout(f"{type(exc).__name__} fetching {url}") from exc
         except httpx.InvalidURL as exc:

@@ -45,17 +45,23 @@ def read_page(body: bytes, url: str, content_type: str = "") -> Page:
         return Page(url, "", (), "")
     scripts = "\n".join(s.text or "" for s in root.iter("script"))
     etree.strip_elements(root, *_SKIP, with_tail=False)
-    base = urljoin(url, (root.xpath("string(//base/@href)") or "").strip())
+    base_el = root.find(".//base[@href]")
+    base = urljoin(url, (base_el.get("href") or "").strip()) if base_el is not None else url
     links = tuple(link for a in root.iter("a") if (link := _link(a, base)) is not None)
-    visible = " ".join(root.text_content().split()) if root.find("body") is not None else ""
+    visible = " ".join(_text(root).split())
     return Page(url, visible, links, scripts)
 
 
-def _link(a: lxml.html.HtmlElement, base: str) -> Link | None:
+def _link(a: etree._Element, base: str) -> Link | None:
     """Given an ``<a>`` element, return its Link, or None for non-navigating hrefs."""
     href = (a.get("href") or "").strip()
-    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+    if not href or href.lower().startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
-    text = " ".join(a.text_content().split())
+    text = " ".join(_text(a).split())
     title = " ".join((a.get("title") or "").split())
     return Link(urldefrag(urljoin(base, href))[0], title if len(title) > len(text) else text)
+
+
+def _text(el: etree._Element) -> str:
+    """Given an element, return all the text inside it (not its tail)."""
+    return etree.tostring(el, method="text", encoding="unicode", with_tail=False)

@@ -61,6 +61,7 @@ _T3_MARKERS = {t: regex.compile(p) for t, p in T3_MARKERS.items()}
 _SECTION = regex.compile(r"第二十条第?\(?[一二三四五六七八九十]\)?项")
 _NARRATIVE_NUMBER = regex.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?=[ ]?(?:件|项|条|个|次|万元|元|起|人|家|份))")
 _AMOUNT_UNIT = regex.compile(r"采购总金额\((?:单位:)?(万元|元)\)")
+_NEWLINES = regex.compile(r"\n+")
 _DATA_START = regex.compile(r"[ \n|]*(?:[-+减增]?\d|/|—|无)")
 
 
@@ -137,11 +138,14 @@ def _read_rows(ctx: _Ctx, table: str, template: str, lo: int, hi: int) -> dict[s
         return None
     end_of_region = ctx.sq.orig(hi - 1) + 1 if hi < len(ctx.sq.text) else len(ctx.folded)
     rows: dict[str, list[Reading]] = {}
+    segments = []
     for i, hit in enumerate(chain):
         nxt = chain[i + 1].start if i + 1 < len(chain) else end_of_region
-        seg = read_segment(ctx.doc.text, ctx.folded, hit.end, nxt)
+        segments.append(read_segment(ctx.doc.text, ctx.folded, hit.end, nxt))
+    base = min((r for seg in segments for r in seg.line_runs()), default=0)
+    for hit, seg in zip(chain, segments):
         if hit.spec.kind == "row":
-            rows[hit.spec.row_path] = _row_readings(ctx, table, hit, seg)
+            rows[hit.spec.row_path] = _row_readings(ctx, table, hit, seg, base)
         elif seg.tokens and hit.spec.kind == "group":
             _group_with_data(ctx, template, layout, hit, seg, rows)
         if seg.truncated:
@@ -172,7 +176,7 @@ def _narrative_pick(ctx: _Ctx, path: str, readings: list[Reading]) -> list[Readi
     return [readings[scores.index(best)]]
 
 
-def _row_readings(ctx: _Ctx, table: str, hit: LabelHit, seg: Segment) -> list[Reading]:
+def _row_readings(ctx: _Ctx, table: str, hit: LabelHit, seg: Segment, base: int) -> list[Reading]:
     """Given a row label and the cells read after it, return its candidate readings."""
     width = hit.spec.ncols
     tokens = list(seg.tokens)
@@ -181,9 +185,10 @@ def _row_readings(ctx: _Ctx, table: str, hit: LabelHit, seg: Segment) -> list[Re
     if not tokens:
         return [tuple(Token("blank", "", None, "", hit.end, hit.end) for _ in range(width))]
     check = row_total_check if table == "T3" else None
-    if len(tokens) < width and seg.by_lines is not None and len(seg.by_lines) == width:
+    lined = seg.by_lines(base) if len(tokens) < width else None
+    if lined is not None and len(lined) == width:
         ctx.diag("info", "blank_lines_as_cells", f"empty lines read as empty cells: {hit.spec.row_path}")
-        return [seg.by_lines]
+        return [lined]
     readings, how = row_candidates(tokens, width, check, blanks_vanish=True, sums=(6,) if check else None)
     where = f"{hit.spec.row_path} ({ctx.loc(hit.start, seg.stop)})"
     if how == "glued":
@@ -233,6 +238,12 @@ def _read_t4(ctx: _Ctx, lo: int, hi: int) -> dict[str, list[Reading]] | None:
     if seg.truncated:
         ctx.result.truncated = True
         return {"": [tuple(seg.tokens[:width])]}
+    header_runs = [len(r) for r in _NEWLINES.findall(ctx.folded, ctx.sq.orig(lo), start)]
+    base = min(header_runs or seg.line_runs() or [0])
+    lined = seg.by_lines(base) if len(seg.tokens) < width else None
+    if lined is not None and len(lined) == width:
+        ctx.diag("info", "blank_lines_as_cells", "empty lines read as empty cells: T4")
+        return {"": [lined]}
     readings, how = row_candidates(list(seg.tokens), width, block_total_check(T4_BLOCKS), blanks_vanish=True,
                                    sums=(4, 4, 4))
     if how in ("glued", "vanished"):

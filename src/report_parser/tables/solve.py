@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 
-from .values import BLANK, Token
+from .values import BLANK, Token, split_token
 
 Reading = tuple[Token, ...]
 RowCheck = Callable[[Sequence[Decimal | None]], bool]
@@ -48,14 +48,20 @@ def _splits(digits: str, parts: int) -> Iterator[tuple[str, ...]]:
 
 
 def _split_token(tok: Token, parts: int) -> Iterator[tuple[Token, ...]]:
-    assert tok.value is not None
-    for pieces in _splits(tok.value, parts):
-        yield tuple(Token("value", p, p, "", tok.start, tok.end) for p in pieces)
+    """Given a token and a number of cells, yield every way it holds that many cells."""
+    if tok.kind == "placeholder":
+        if parts == 2:
+            yield split_token(tok, (1,))
+        return
+    digits = (tok.value or "").lstrip("-").split(".")[0]
+    for pieces in _splits(digits, parts):
+        cuts = tuple(itertools.accumulate(len(p) for p in pieces[:-1]))
+        yield split_token(tok, cuts)
 
 
 def _unglue(tokens: Sequence[Token], extra: int) -> Iterator[Reading]:
-    """Given tokens and a number of missing cells, yield readings that split glued digit runs."""
-    if not any(t.glued for t in tokens):
+    """Given tokens and a number of missing cells, yield readings that split run-together cells."""
+    if not any(t.splittable > 1 for t in tokens):
         return
     yield from _unglue_from(tuple(tokens), 0, extra)
 
@@ -67,7 +73,7 @@ def _unglue_from(tokens: tuple[Token, ...], i: int, extra: int) -> Iterator[Read
             yield ()
         return
     tok = tokens[i]
-    most = min(extra, len(tok.value or "") - 1) if tok.glued else 0
+    most = min(extra, tok.splittable - 1)
     for k in range(most + 1):
         pieces = _split_token(tok, k + 1) if k else iter([(tok,)])
         for head in pieces:

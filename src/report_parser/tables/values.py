@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import re
 
+from ..normalize import fold
+
 _SIGN = r"(?P<sign>增加|增|减少|减|\+|-|−|–)?"
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?P<frac>\.\d+)?"
 _UNIT = r"(?P<unit>万元|元|件|条|项|个|次|人次|份|起|家|%)?"
@@ -21,6 +23,8 @@ _LEX = re.compile(
     r"|(?P<ph>——|--|—|―|－|-|/|／|\\|无|不适用|N/?A)"
     r"|(?P<other>.)", re.S
 )
+# sign, integer digits, the rest (fraction and unit) of a printed value without separators
+_PARTS = re.compile(r"(增加|增|减少|减|\+|-|−|–)?(\d+)(\.\d+)?(万元|元|件|条|项|个|次|人次|份|起|家|%)?")
 _PLUS = {"增加", "增", "+"}
 
 
@@ -41,6 +45,19 @@ class Token:
         return self.kind == "value" and self.value is not None and self.value.isdigit() \
             and len(self.value) > 1 and self.raw.strip().isdigit()
 
+    @property
+    def splittable(self) -> int:
+        """How many cells this token could at most hold if neighbours were printed without a break.
+
+        Digit runs (``640020470``), signed or decimal values whose integer digits ran into the
+        previous cells (``+67`` = ``+6`` ``7``; ``95.20元`` = ``9`` ``5.20元``) and doubled dashes
+        (``——`` = ``—`` ``—``).
+        """
+        if self.kind == "placeholder":
+            return 2 if self.raw in ("——", "--") else 1
+        m = _PARTS.fullmatch(fold(self.raw.strip())) if self.kind == "value" else None
+        return len(m.group(2)) if m else 1
+
 
 BLANK = Token("blank")
 
@@ -53,10 +70,53 @@ class Segment:
     stop: int          # offset where reading stopped (next label or non-data text)
     truncated: bool    # reading ran into the end of the document
     piped: bool        # the row used pipes between cells
-    by_lines: tuple[Token, ...] | None = None  # tokens with empty lines read as empty cells
+    lines: tuple[Token | int, ...] | None = None  # cells and newline runs, when laid out in lines
+
+    def line_runs(self) -> list[int]:
+        """Return the lengths of the newline runs between this row's cells (and at its ends)."""
+        return [r for r in self.lines or () if isinstance(r, int) and r]
+
+    def by_lines(self, base: int) -> tuple[Token, ...] | None:
+        """Given the table's usual cell separator (``base`` newlines), read longer runs as empty cells."""
+        if self.lines is None or base < 1:
+            return None
+        out: list[Token] = []
+        last = len(self.lines) - 1
+        for i, item in enumerate(self.lines):
+            if isinstance(item, Token):
+                out.append(item)
+            else:
+                gap = item - (base if 0 < i < last else min(item, base))
+                out.extend([BLANK] * (gap // base))
+        return tuple(out)
 
 
-def _value(m: regex.Match, text: str) -> Token:
+def split_token(tok: Token, cuts: tuple[int, ...]) -> tuple[Token, ...]:
+    """Given a token and cut positions in its integer digits, return the cells it then holds.
+
+    The sign stays with the first cell, the fraction and unit with the last.
+    """
+    if tok.kind == "placeholder":
+        half = tok.raw[:1]
+        return tuple(Token("placeholder", half, None, "", tok.start, tok.end) for _ in range(len(cuts) + 1))
+    printed = tok.raw.strip()
+    m = _PARTS.fullmatch(fold(printed))  # fold keeps offsets: slice the printed text alike
+    assert m is not None
+    sign, frac, unit = m.group(1) or "", m.group(3) or "", m.group(4) or ""
+    d0 = m.start(2)
+    bounds = (d0, *(d0 + c for c in cuts), m.end(2))
+    out = []
+    for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        last = i == len(bounds) - 2
+        raw = printed[:a] * (i == 0) + printed[a:b] + (printed[b:] if last else "")
+        value = m.string[a:b] + (frac if last else "")
+        if i == 0 and sign and sign not in _PLUS:
+            value = "-" + value
+        out.append(Token("value", raw, value, unit if last else "", tok.start, tok.end))
+    return tuple(out)
+
+
+def _value(m: re.Match, text: str) -> Token:
     sign = m.group("sign") or ""
     num = m.group("num").replace(",", "") + (m.group("frac") or "")
     if sign and sign not in _PLUS:
@@ -99,11 +159,11 @@ def _piped_tokens(lexemes: list[Lexeme], folded: str) -> list[Token]:
     """Given lexemes with pipes, return one token per cell (blank cells included, padding dropped)."""
     groups: list[list[Lexeme]] = [[]]
     closers: list[int] = []         # offset of the pipe closing each group
-    padding_after: list[bool] = []  # the group's closing pipe starts a run of pipes (||)
+    padding: list[bool] = []        # the group's closing pipe starts a run of pipes (||)
     for i, lexeme in enumerate(lexemes):
         if lexeme[0] == "pipe":
             closers.append(lexeme[2])
-            padding_after.append(i + 1 < len(lexemes) and lexemes[i + 1][0] == "pipe")
+            padding.append(i + 1 < len(lexemes) and lexemes[i + 1][0] == "pipe")
             groups.append([])
         else:
             groups[-1].append(lexeme)
@@ -112,32 +172,44 @@ def _piped_tokens(lexemes: list[Lexeme], folded: str) -> list[Token]:
         content = [lx[1] for lx in group if lx[1] is not None]
         if content:
             out.extend(_merge(content))
-        elif group and 0 < i < len(groups) - 1 and not padding_after[i]:
+        elif group and 0 < i < len(groups) - 1 and not padding[i] and _is_cell(group, closers[i], folded):
             # whitespace between two single pipes: a printed blank cell, located at its last space
             at = closers[i] - 1 if folded[closers[i] - 1] == " " else closers[i]
             out.append(Token("blank", "", None, "", at, at + 1))
     return out
 
 
+def _is_cell(group: list[Lexeme], closer: int, folded: str) -> bool:
+    """Given a whitespace-only group between pipes, tell a blank cell from a row break.
+
+    Within a line (``| 1 |  | 0 |``) it is a blank cell; across a line end it is one when the
+    closing pipe is a line of its own (``0 |`` / ``|`` / ``0 |``) or a row opens with an empty
+    cell (`` | 0 | 0 |``), not when the pipe opens the next markdown row (``… |`` / ``| 0 |``,
+    or ``| `` for a cell broken over lines).
+    """
+    if not any(lx[3] for lx in group) or folded[closer - 1] == " ":
+        return True
+    return closer + 1 >= len(folded) or folded[closer + 1] == "\n"
+
+
 def read_segment(text: str, folded: str, start: int, end: int) -> Segment:
     """Given the span between a row label and the next label, return its data cells."""
     lexemes, stop = lex(text, folded, start, end)
     piped = any(lx[0] == "pipe" for lx in lexemes)
-    by_lines = None
+    lines = None
     if piped:
         tokens = _piped_tokens(lexemes, folded)
     else:
         tokens = [lx[1] for lx in lexemes if lx[1] is not None]
-        by_lines = _line_tokens(lexemes)
+        lines = _line_items(lexemes)
     truncated = stop >= len(folded.rstrip())
-    return Segment(tuple(tokens), stop, truncated, piped, by_lines)
+    return Segment(tuple(tokens), stop, truncated, piped, lines)
 
 
-def _line_tokens(lexemes: list[Lexeme]) -> tuple[Token, ...] | None:
-    """Given lexemes without pipes, read extra empty lines between cells as empty cells.
+def _line_items(lexemes: list[Lexeme]) -> tuple[Token | int, ...] | None:
+    """Given lexemes without pipes, return cells and the newline runs around them.
 
-    Cells one per line (or separated by one blank line): a run of newlines longer than the
-    usual separator holds empty cells. Returns None when the row is not laid out in lines.
+    None when two cells share a line (the row is not laid out one cell per line).
     """
     items: list[Token | int] = [0]
     for kind, tok, _, newlines in lexemes:
@@ -149,19 +221,10 @@ def _line_tokens(lexemes: list[Lexeme]) -> tuple[Token, ...] | None:
                     items.append(newlines)
         elif tok is not None:
             if not isinstance(items[-1], int):
-                return None  # two cells on one line: not a line layout
+                return None
             items.append(tok)
     if not isinstance(items[-1], int):
         items.append(0)
-    runs = [r for r in items if isinstance(r, int)]
-    if any(r < 1 for r in runs[1:-1]) or not any(runs):
+    if any(isinstance(r, int) and r < 1 for r in items[1:-1]):
         return None
-    base = min(r for r in runs if r)
-    out: list[Token] = []
-    for i, item in enumerate(items):
-        if isinstance(item, Token):
-            out.append(item)
-        else:
-            gap = item - (base if 0 < i < len(items) - 1 else min(item, base))
-            out.extend([BLANK] * (gap // base))
-    return tuple(out)
+    return tuple(items)
