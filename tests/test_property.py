@@ -25,8 +25,10 @@ PARSE_SECONDS = 10  # a parse slower than this is a failure, not a hang
 TEMPLATES = ("2019", "2021")
 SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
 # Shrinking a seed finds nothing simpler, so it is skipped; the failing seed is in the message.
+# The same examples on every run (CI must not flake); SYNTH_RANDOM=1 explores new seeds.
 PROPERTY = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-                    phases=[Phase.explicit, Phase.reuse, Phase.generate])
+                    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+                    derandomize=not os.environ.get("SYNTH_RANDOM"))
 
 
 def synth_case(template: str, dialect: str, seed: int) -> tuple[dict, str]:

@@ -48,10 +48,17 @@ def _nfkc_table() -> dict[int, str]:
 
 
 _NFKC = _nfkc_table()
+_FOLD_TABLE = {**_NFKC, **{k: " " for k in _SPACES}}
+_FOLD_CHARS = re.compile("[" + re.escape("".join(map(chr, _FOLD_TABLE))) + "]")
 
 
 def _nfkc(text: str) -> str:
     return text.translate(_NFKC)
+
+
+def _fold_chars(text: str) -> str:
+    """Given text, return it with spaces unified and NFKC applied (only where a character needs it)."""
+    return _FOLD_CHARS.sub(lambda m: _FOLD_TABLE[ord(m.group())], text)
 
 
 def to_simplified(text: str) -> str:
@@ -64,17 +71,19 @@ def to_simplified(text: str) -> str:
 
 def fold(text: str) -> str:
     """Given printed text, return the same-length matching text (see module docstring)."""
-    text = text.translate(_SPACES)
-    text = _GLOSS.sub(lambda m: " " * len(m.group()), text)
-    return to_simplified(_nfkc(text))
+    text = _fold_chars(text)
+    if "(" in text:
+        text = _GLOSS.sub(lambda m: " " * len(m.group()), text)
+    return to_simplified(text)
 
 
-def is_traditional(text: str) -> bool:
-    """Given printed text, tell whether it is mostly in Traditional characters."""
+def is_traditional(text: str, folded: str | None = None) -> bool:
+    """Given printed text (and its folded twin), tell whether it is mostly in Traditional characters."""
     sample = _NOT_HAN.sub("", text[:20000])[:4000]
     if not sample:
         return False
-    changed = sum(map(operator.ne, sample, to_simplified(sample)))
+    simple = _NOT_HAN.sub("", folded[:20000])[:4000] if folded is not None else to_simplified(sample)
+    changed = sum(map(operator.ne, sample, simple))
     return changed >= max(3, len(sample) // 50)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import __version__
 from .check import run_checks
 from .errors import InputError, ReportParserError
-from .extract import extract
+from .extract import extract, sniff
 from .meta import extract_meta
 from .model import Diagnostic, FetchInfo, Meta, Part, Report
 from .normalize import fold, is_traditional
@@ -64,14 +64,15 @@ def _parse(data: bytes, source: str, options: Options, content_type: str) -> Rep
         if options.raise_on_error:
             raise
         diag = Diagnostic("extract", "error", exc.code, str(exc))
-        return Report(rid, source, "failed", "unknown", Meta(), diagnostics=(diag,), sha256=sha)
+        return Report(rid, source, "failed", "unknown", Meta(), diagnostics=(diag,), sha256=sha,
+                      media_type=sniff(data))
     diagnostics = list(diags)
     folded = fold(doc.text)
     parts, d = split_parts(doc.text, folded)
     diagnostics += d
     meta, d = extract_meta(doc.text, folded, parts)
     diagnostics += d
-    if is_traditional(doc.text):
+    if is_traditional(doc.text, folded):
         meta = Meta(meta.title, meta.agency, meta.region, meta.year, "traditional")
     result = read_tables(doc, folded, meta.year)
     diagnostics += result.diagnostics

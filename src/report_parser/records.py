@@ -145,9 +145,9 @@ def report_row(report: Report) -> Row:
 def cell_rows(report: Report) -> list[Row]:
     """Given a Report, return its rows of the ``cells`` table."""
     rid = _text(report.report_id)
-    return [(rid, _text(c.table), _text(c.row_path), _text(c.col_path), _text(c.row_key),
-             _text(c.col_key), _cell_value(c.status, c.value), _text(c.status), _text(c.raw),
-             _text(c.unit), _text(c.loc)) for c in report.cells]
+    # table, paths, keys, status and unit come from the templates; raw and loc from the input.
+    return [(rid, c.table, c.row_path, c.col_path, c.row_key, c.col_key, _cell_value(c.status, c.value),
+             c.status, _text(c.raw), c.unit, _text(c.loc)) for c in report.cells]
 
 
 def part_rows(report: Report) -> list[Row]:
@@ -160,8 +160,8 @@ def part_rows(report: Report) -> list[Row]:
 def check_rows(report: Report) -> list[Row]:
     """Given a Report, return its rows of the ``checks`` table."""
     rid = _text(report.report_id)
-    return [(rid, _text(c.check), _text(c.scope), _float(c.expected), _float(c.actual),
-             _float(c.delta), _text(c.result)) for c in report.checks]
+    return [(rid, c.check, c.scope, _float(c.expected), _float(c.actual), _float(c.delta), c.result)
+            for c in report.checks]
 
 
 def diagnostic_rows(report: Report) -> list[Row]:

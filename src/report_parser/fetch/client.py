@@ -183,7 +183,7 @@ class Fetcher:
         url = _checked(url)
         if check_robots:
             self._robots.check(url)
-        hit = self.cache.get(url) if self.cache else None
+        hit = self.cache.get(url) if self.cache is not None else None
         if hit is not None:
             return hit
         if self.options.offline:

@@ -15,7 +15,7 @@ from ..model import Cell, Diagnostic, Document
 from ..normalize import Squeezed, squeeze
 from ..templates import (
     T2_LAYOUT, T2_MARKERS, T2_START, T3_LAYOUT, T3_MARKERS, T3_START, T4_BLOCKS, T4_HEADER, T4_START,
-    cells_for, column_index,
+    cells_for, column_index, column_kinds,
 )
 from .solve import Reading, block_total_check, row_candidates, row_total_check, solve_columns
 from .text import LabelHit, find_labels
@@ -189,7 +189,9 @@ def _row_readings(ctx: _Ctx, table: str, hit: LabelHit, seg: Segment, base: int)
     if lined is not None and len(lined) == width:
         ctx.diag("info", "blank_lines_as_cells", f"empty lines read as empty cells: {hit.spec.row_path}")
         return [lined]
-    readings, how = row_candidates(tokens, width, check, blanks_vanish=True, sums=(6,) if check else None)
+    kinds = column_kinds(ctx.result.template, table, hit.spec.row_path)
+    readings, how = row_candidates(tokens, width, check, blanks_vanish=True, sums=(6,) if check else None,
+                                   kinds=kinds)
     where = f"{hit.spec.row_path} ({ctx.loc(hit.start, seg.stop)})"
     if how == "glued":
         ctx.diag("info", "glued_digits", f"digits of adjacent cells were run together: {where}")

@@ -119,8 +119,26 @@ def _addends(digits: str, groups: Sequence[int], pos: int, left: int, acc: int) 
             yield (piece, *rest)
 
 
+def fits_kinds(reading: Reading, kinds: Sequence[str] | None) -> bool:
+    """Given a reading and its columns' kinds, tell whether every cell could stand in its column.
+
+    A count holds a whole number without sign; only the change column is signed; only money
+    columns hold decimals. Blanks and placeholders fit anywhere.
+    """
+    if not kinds:
+        return True
+    for tok, kind in zip(reading, kinds):
+        if tok.kind != "value" or kind == "money":
+            continue
+        value = tok.value or ""
+        if "." in value or (kind == "count" and (value.startswith("-") or not tok.raw.strip()[:1].isdigit())):
+            return False
+    return True
+
+
 def row_candidates(tokens: Sequence[Token], width: int, check: RowCheck | None,
-                   *, blanks_vanish: bool, sums: Sequence[int] | None = None) -> tuple[list[Reading], str]:
+                   *, blanks_vanish: bool, sums: Sequence[int] | None = None,
+                   kinds: Sequence[str] | None = None) -> tuple[list[Reading], str]:
     """Given a row's tokens and its width, return the readings that fit and how they were found.
 
     ``sums`` describes a row made of groups of addends each followed by their total (T3: (6,),
@@ -141,7 +159,7 @@ def row_candidates(tokens: Sequence[Token], width: int, check: RowCheck | None,
     extra = width - len(tokens)
     for how, gen in (("glued", _unglue(tokens, extra)),
                      ("vanished", _with_blanks(tokens, width) if blanks_vanish else iter(()))):
-        found = _filtered(gen, check)
+        found = [r for r in _filtered(gen, check) if fits_kinds(r, kinds)]
         if found:
             return found, how
     return [], "short"

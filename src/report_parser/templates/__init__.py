@@ -56,6 +56,19 @@ def cells_for(template: str, table: str | None = None) -> tuple[CanonicalCell, .
     return tuple(c for c in cells() if c.template == template and (table is None or c.table == table))
 
 
+# What a cell of each column may hold: ``count`` (a whole number, no sign), ``signed`` (the
+# 2019 change column: 增/减/+/- allowed) or ``money`` (decimals and a unit allowed).
+SIGNED_COLUMNS = frozenset({"本年增/减"})
+MONEY_COLUMNS = frozenset({"采购总金额", "本年收费金额（单位：万元）"})
+
+
+@cache
+def column_kinds(template: str, table: str, row_path: str) -> tuple[str, ...]:
+    """Given a data row, return the kind of each of its columns, left to right."""
+    return tuple("signed" if c.col_path in SIGNED_COLUMNS else "money" if c.col_path in MONEY_COLUMNS else "count"
+                 for c in columns(template, table, row_path))
+
+
 @cache
 def column_index(template: str, table: str) -> dict[CanonicalCell, int]:
     """Given a table, return each canonical cell's position in its row."""
