@@ -56,7 +56,7 @@ def _nfkc(text: str) -> str:
     return text.translate(_NFKC)
 
 
-def _fold_chars(text: str) -> str:
+def fold_chars(text: str) -> str:
     """Given text, return it with spaces unified and NFKC applied (only where a character needs it)."""
     return _FOLD_CHARS.sub(lambda m: _FOLD_TABLE[ord(m.group())], text)
 
@@ -71,7 +71,7 @@ def to_simplified(text: str) -> str:
 
 def fold(text: str) -> str:
     """Given printed text, return the same-length matching text (see module docstring)."""
-    text = _fold_chars(text)
+    text = fold_chars(text)
     if "(" in text:
         text = _GLOSS.sub(lambda m: " " * len(m.group()), text)
     return to_simplified(text)

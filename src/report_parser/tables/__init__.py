@@ -41,6 +41,7 @@ class _Ctx:
     folded: str
     sq: Squeezed
     result: TableResult
+    quoted: list[tuple[int, str]] | None = None
 
     def diag(self, level: str, code: str, message: str) -> None:
         self.result.diagnostics.append(Diagnostic("tables", level, code, message))  # type: ignore[arg-type]
@@ -166,8 +167,9 @@ def _narrative_pick(ctx: _Ctx, path: str, readings: list[Reading]) -> list[Readi
     if len(readings) < 2:
         return readings
     name = regex.sub(r"^(?:\d+\.|（.）|行政)", "", path.split(" / ")[-1])
-    quoted = {m.group(1) for m in _NARRATIVE_NUMBER.finditer(ctx.folded)
-              if name in ctx.folded[max(0, m.start() - len(name) - 12):m.start()]}
+    if ctx.quoted is None:  # (position, number) of every number the text quotes with a unit
+        ctx.quoted = [(m.start(), m.group(1)) for m in _NARRATIVE_NUMBER.finditer(ctx.folded)]
+    quoted = {n for at, n in ctx.quoted if name in ctx.folded[max(0, at - len(name) - 12):at]}
     scores = [sum(t.kind == "value" and len(t.value or "") > 1 and t.value in quoted for t in r) for r in readings]
     best = max(scores)
     if best == 0 or scores.count(best) > 1:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import re
 
-from ..normalize import fold
+from ..normalize import fold_chars
 
 _SIGN = r"(?P<sign>增加|增|减少|减|\+|-|−|–)?"
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?P<frac>\.\d+)?"
@@ -23,8 +23,15 @@ _LEX = re.compile(
     r"|(?P<ph>——|--|—|―|－|-|/|／|\\|无|不适用|N/?A)"
     r"|(?P<other>.)", re.S
 )
+_VALUE_NG = (r"(?:增加|增|减少|减|\+|-|−|–)?[ ]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+             r"(?:万元|元|件|条|项|个|次|人次|份|起|家|%)?")
+_PH = r"——|--|—|―|－|-|/|／|\\|无|不适用|N/?A"
+# The longest run of data lexemes from a position: where a row's cells end (one C-level match).
+_DATA_RUN = re.compile(rf"(?:[ \n|]+|{_VALUE_NG}|(?:{_PH}))*")
+_TOKEN = re.compile(rf"(?P<value>{_SIGN}[ ]?{_NUM}{_UNIT})|(?P<ph>{_PH})")
 # sign, integer digits, the rest (fraction and unit) of a printed value without separators
 _PARTS = re.compile(r"(增加|增|减少|减|\+|-|−|–)?(\d+)(\.\d+)?(万元|元|件|条|项|个|次|人次|份|起|家|%)?")
+_SIGN_CHARS = str.maketrans("減増萬條項個", "减增万条项个")  # Traditional forms of sign and unit words
 _PLUS = {"增加", "增", "+"}
 
 
@@ -55,7 +62,7 @@ class Token:
         """
         if self.kind == "placeholder":
             return 2 if self.raw in ("——", "--") else 1
-        m = _PARTS.fullmatch(fold(self.raw.strip())) if self.kind == "value" else None
+        m = _PARTS.fullmatch(_fold_value(self.raw.strip())) if self.kind == "value" else None
         return len(m.group(2)) if m else 1
 
 
@@ -91,6 +98,11 @@ class Segment:
         return tuple(out)
 
 
+def _fold_value(printed: str) -> str:
+    """Given a printed cell, return it with full-width digits and Traditional sign words folded."""
+    return fold_chars(printed).translate(_SIGN_CHARS)
+
+
 def split_token(tok: Token, cuts: tuple[int, ...]) -> tuple[Token, ...]:
     """Given a token and cut positions in its integer digits, return the cells it then holds.
 
@@ -100,7 +112,7 @@ def split_token(tok: Token, cuts: tuple[int, ...]) -> tuple[Token, ...]:
         half = tok.raw[:1]
         return tuple(Token("placeholder", half, None, "", tok.start, tok.end) for _ in range(len(cuts) + 1))
     printed = tok.raw.strip()
-    m = _PARTS.fullmatch(fold(printed))  # fold keeps offsets: slice the printed text alike
+    m = _PARTS.fullmatch(_fold_value(printed))  # same length: slice the printed text alike
     assert m is not None
     sign, frac, unit = m.group(1) or "", m.group(3) or "", m.group(4) or ""
     d0 = m.start(2)
@@ -155,55 +167,45 @@ def _merge(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
-def _piped_tokens(lexemes: list[Lexeme], folded: str) -> list[Token]:
-    """Given lexemes with pipes, return one token per cell (blank cells included, padding dropped)."""
-    groups: list[list[Lexeme]] = [[]]
-    closers: list[int] = []         # offset of the pipe closing each group
-    padding: list[bool] = []        # the group's closing pipe starts a run of pipes (||)
-    for i, lexeme in enumerate(lexemes):
-        if lexeme[0] == "pipe":
-            closers.append(lexeme[2])
-            padding.append(i + 1 < len(lexemes) and lexemes[i + 1][0] == "pipe")
-            groups.append([])
-        else:
-            groups[-1].append(lexeme)
+def read_segment(text: str, folded: str, start: int, end: int) -> Segment:
+    """Given the span between a row label and the next label, return its data cells."""
+    stop = _DATA_RUN.match(folded, start, end).end()  # type: ignore[union-attr]
+    truncated = stop >= len(folded.rstrip())
+    if "|" in folded[start:stop]:
+        return Segment(tuple(_piped_cells(text, folded, start, stop)), stop, truncated, True)
+    lexemes, _ = lex(text, folded, start, stop)
+    tokens = [lx[1] for lx in lexemes if lx[1] is not None]
+    return Segment(tuple(tokens), stop, truncated, False, _line_items(lexemes))
+
+
+def _piped_cells(text: str, folded: str, start: int, stop: int) -> list[Token]:
+    """Given a run of data with pipes, return one token per cell (blank cells included, padding dropped).
+
+    The run is cut at the pipes; the piece before the first pipe is the rest of the label's cell
+    and the piece after the last one leads into the next label. A piece holding only whitespace
+    is a printed blank cell unless it borders a run of pipes (``||``, padding) or is a row break.
+    """
+    pieces = folded[start:stop].split("|")
+    last = len(pieces) - 1
     out: list[Token] = []
-    for i, group in enumerate(groups):
-        content = [lx[1] for lx in group if lx[1] is not None]
-        if content:
-            out.extend(_merge(content))
-        elif group and 0 < i < len(groups) - 1 and not padding[i] and _is_cell(group, closers[i], folded):
-            # whitespace between two single pipes: a printed blank cell, located at its last space
-            at = closers[i] - 1 if folded[closers[i] - 1] == " " else closers[i]
-            out.append(Token("blank", "", None, "", at, at + 1))
+    pos = start
+    for i, piece in enumerate(pieces):
+        a, pos = pos, pos + len(piece) + 1
+        if piece.strip(" \n"):
+            out.extend(_merge([_token(m, text) for m in _TOKEN.finditer(folded, a, a + len(piece))]))
+        elif piece and 0 < i < last and not (i + 1 < last and not pieces[i + 1]):
+            closer = a + len(piece)
+            if "\n" not in piece or folded[closer - 1] == " " or closer + 1 >= len(folded) \
+                    or folded[closer + 1] == "\n":
+                at = closer - 1 if folded[closer - 1] == " " else closer
+                out.append(Token("blank", "", None, "", at, at + 1))
     return out
 
 
-def _is_cell(group: list[Lexeme], closer: int, folded: str) -> bool:
-    """Given a whitespace-only group between pipes, tell a blank cell from a row break.
-
-    Within a line (``| 1 |  | 0 |``) it is a blank cell; across a line end it is one when the
-    closing pipe is a line of its own (``0 |`` / ``|`` / ``0 |``) or a row opens with an empty
-    cell (`` | 0 | 0 |``), not when the pipe opens the next markdown row (``… |`` / ``| 0 |``,
-    or ``| `` for a cell broken over lines).
-    """
-    if not any(lx[3] for lx in group) or folded[closer - 1] == " ":
-        return True
-    return closer + 1 >= len(folded) or folded[closer + 1] == "\n"
-
-
-def read_segment(text: str, folded: str, start: int, end: int) -> Segment:
-    """Given the span between a row label and the next label, return its data cells."""
-    lexemes, stop = lex(text, folded, start, end)
-    piped = any(lx[0] == "pipe" for lx in lexemes)
-    lines = None
-    if piped:
-        tokens = _piped_tokens(lexemes, folded)
-    else:
-        tokens = [lx[1] for lx in lexemes if lx[1] is not None]
-        lines = _line_items(lexemes)
-    truncated = stop >= len(folded.rstrip())
-    return Segment(tuple(tokens), stop, truncated, piped, lines)
+def _token(m: re.Match, text: str) -> Token:
+    if m.lastgroup == "ph":
+        return Token("placeholder", text[m.start():m.end()], None, "", m.start(), m.end())
+    return _value(m, text)
 
 
 def _line_items(lexemes: list[Lexeme]) -> tuple[Token | int, ...] | None:
