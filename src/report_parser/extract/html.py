@@ -235,7 +235,7 @@ def _span(cell, name: str) -> int:
 def _place(table, tree) -> tuple[dict[tuple[int, int], tuple[str, str]], int, int]:
     """Given a <table>, return {(row, col): (text, DOM path)} of the cells at their origin
     positions (in row-major order), the grid width and the number of rows."""
-    taken: set[tuple[int, int]] = set()
+    below: set[tuple[int, int]] = set()  # positions that rowspans from rows above cover
     placed: dict[tuple[int, int], tuple[str, str]] = {}
     width = 0
     rows = _rows(table)
@@ -244,18 +244,19 @@ def _place(table, tree) -> tuple[dict[tuple[int, int], tuple[str, str]], int, in
         c = 0
         seen: dict[str, int] = {}
         for cell in cells:
-            while (r, c) in taken:
+            while (r, c) in below:
                 c += 1
             tag = cell.tag
             seen[tag] = k = seen.get(tag, 0) + 1
-            rs, cs = _span(cell, "rowspan"), _span(cell, "colspan")
+            rs = 1 if cell.get("rowspan") is None else _span(cell, "rowspan")
+            cs = 1 if cell.get("colspan") is None else _span(cell, "colspan")
             text = (cell.text or "") if len(cell) == 0 else " ".join(cell.itertext())
             placed[(r, c)] = (_clean(text), f"({table_path}//tr)[{r + 1}]/{tag}[{k}]")
-            if rs == 1 and cs == 1:
-                taken.add((r, c))
-            else:
-                taken.update((r + dr, c + dc) for dr in range(rs) for dc in range(cs))
+            if rs > 1:
+                below.update((r + dr, c + dc) for dr in range(1, rs) for dc in range(cs))
             c += cs
+        while (r, c) in below:  # spans from above that end the row
+            c += 1
         width = max(width, c)
     return placed, width, len(rows)
 

@@ -15,7 +15,7 @@ from ..model import Cell, Diagnostic, Document
 from ..normalize import Squeezed, squeeze
 from ..templates import (
     T2_LAYOUT, T2_MARKERS, T2_START, T3_LAYOUT, T3_MARKERS, T3_START, T4_BLOCKS, T4_HEADER, T4_START,
-    cells_for, column_index, column_kinds,
+    column_kinds, indexed_cells,
 )
 from .solve import Reading, block_total_check, row_candidates, row_total_check, solve_columns
 from .text import LabelHit, find_labels
@@ -269,9 +269,7 @@ def _header_unit(ctx: _Ctx, col_path: str) -> str:
 def _emit(ctx: _Ctx, template: str, table: str, rows: dict[str, list[Reading]]) -> list[Cell]:
     """Given candidate readings per row, return one Cell for every canonical cell of the table."""
     out: list[Cell] = []
-    index = column_index(template, table)
-    for canon in cells_for(template, table):
-        col = index[canon]
+    for canon, col in indexed_cells(template, table):
         readings = rows.get(canon.row_path)
         base = (canon.table, canon.row_path, canon.col_path, canon.row_key, canon.col_key)
         if readings is None or (readings and col >= len(readings[0])):

@@ -129,11 +129,15 @@ def split_token(tok: Token, cuts: tuple[int, ...]) -> tuple[Token, ...]:
 
 
 def _value(m: re.Match, text: str) -> Token:
-    sign = m.group("sign") or ""
-    num = m.group("num").replace(",", "") + (m.group("frac") or "")
+    sign, num, frac, unit = m.group("sign", "num", "frac", "unit")
+    if "," in num:
+        num = num.replace(",", "")
+    if frac:
+        num += frac
     if sign and sign not in _PLUS:
         num = "-" + num
-    return Token("value", text[m.start():m.end()], num, m.group("unit") or "", m.start(), m.end())
+    start, end = m.span()
+    return Token("value", text[start:end], num, unit or "", start, end)
 
 
 Lexeme = tuple[str, "Token | None", int, int]  # kind, the token for data, start offset, newlines

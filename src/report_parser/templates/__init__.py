@@ -70,9 +70,9 @@ def column_kinds(template: str, table: str, row_path: str) -> tuple[str, ...]:
 
 
 @cache
-def column_index(template: str, table: str) -> dict[CanonicalCell, int]:
-    """Given a table, return each canonical cell's position in its row."""
-    return {c: columns(template, table, c.row_path).index(c) for c in cells_for(template, table)}
+def indexed_cells(template: str, table: str) -> tuple[tuple[CanonicalCell, int], ...]:
+    """Given a table, return its canonical cells in order, each with its position in its row."""
+    return tuple((c, columns(template, table, c.row_path).index(c)) for c in cells_for(template, table))
 
 
 @cache
