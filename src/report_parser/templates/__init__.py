@@ -190,7 +190,10 @@ T3_LAYOUT = {
 # Where each table starts, matched on squeezed folded text.
 T2_START = r"第二十条第?\(?一\)?项|信息内容"
 T3_START = r"\(?本列数据的勾稽关系|申请人情况|本年度?新收(?:到)?(?:的)?政府信息公开申请数量"
-T4_HEADER = r"(?:行政复议|行政诉讼|结果维持|结果纠正|其他结果|尚未审结|总计|合计|未经复议直接起诉|复议后起诉|" \
-            r"结果|维持|纠正|其他|尚未|审结|总|计)+"
-T4_START = r"行政复议(?:行政诉讼)?(?:结果维持|结果|维持)"
+# T4 has no row label: its header runs straight into the data row. The header is matched as a run
+# of the characters its labels are made of, because extraction tools wrap and reorder them
+# (结果维 / 持, 未经复议直接起诉 before the result labels).
+_T4_CHARS = "行政复议诉讼未经直接起后结果维持纠正其他尚审总计合"
+T4_HEADER = rf"[{_T4_CHARS}]+"
+T4_START = rf"行政复议[{_T4_CHARS}]{{4,}}"
 T4_BLOCKS = ((0, 4), (5, 9), (10, 14))  # (first, total) column index of each block
