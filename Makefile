@@ -16,4 +16,4 @@ test:
 	$(PY) -m pytest -q
 
 parse:
-	.venv/bin/report-parser parse fixtures/ --out output/
+	.venv/bin/report-parser parse fixtures/ --out output/ --db duckdb:output/reports.duckdb

@@ -79,7 +79,7 @@ def test_seed(tmp_path):
     cells = read_csv(tmp_path / "out", "cells")
     assert len(cells) == 200 and {c["report_id"] for c in cells} == {report["report_id"]}
     for table in TABLES:
-        assert pq.read_table(tmp_path / "out" / f"{table}.parquet").num_rows == len(
+        assert pq.read_table(tmp_path / "out" / table).num_rows == len(  # a dataset partitioned by year
             read_csv(tmp_path / "out", table))
     assert not list((tmp_path / "out").glob("*.jsonl"))
 
@@ -93,8 +93,8 @@ def test_folder_is_walked_sorted_skipping_hidden(tmp_path):
     assert done.returncode == 0, done.stderr
     sources = [r["source"] for r in read_csv(tmp_path / "out", "reports")]
     assert sources == ["in/a.txt", "in/b/z.txt", "in/c.txt"]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
-        f"{t}.{f}" for t in TABLES for f in ("csv", "jsonl"))
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.name != ".report-parser") == sorted(
+        f"{t}.{f}" for t in TABLES for f in ("csv", "jsonl"))  # .report-parser: the run's journal
 
 
 def test_identical_files_are_one_report_written_once(tmp_path):
@@ -163,7 +163,7 @@ def test_bad_inputs_do_not_cost_the_good_file_its_records(bad_run):
     assert len(cells) == 200 and {"1", "2", "3", "4", "5", "6"} <= {p["part"] for p in parts}
     for table in TABLES:
         n = len(read_csv(out, table))
-        assert pq.read_table(out / f"{table}.parquet").num_rows == n
+        assert pq.read_table(out / table).num_rows == n
         assert len((out / f"{table}.jsonl").read_text(encoding="utf-8").splitlines()) == n
 
 
@@ -208,3 +208,16 @@ def test_an_internal_error_is_traced_to_its_stage():
         to_arrow("no such table", [])
     stage, where = origin_of(info.value)
     assert stage == "records" and where.startswith("records.py:")
+
+
+def test_folder_walk_leaves_answers_scripts_and_notes_alone(tmp_path):
+    (tmp_path / "in").mkdir()
+    shutil.copy(SEED, tmp_path / "in" / "report.txt")
+    for name in ("report.json", "make.py", "README.md", "notes.csv"):
+        (tmp_path / "in" / name).write_text("{}", encoding="utf-8")
+    (tmp_path / "in" / "scan.bin").write_bytes(b"\x00\x01binary")
+    done = run_cli("parse", "in", "--out", "out", "--format", "csv", cwd=tmp_path)
+    rows = {r["source"]: r["status"] for r in read_csv(tmp_path / "out", "reports")}
+    assert rows == {"in/report.txt": "ok", "in/scan.bin": "failed"}
+    assert done.returncode == 1  # the binary file failed; it is a row, not a crash
+    assert run_cli("parse", "in/make.py", "--out", "out2", "--format", "csv", cwd=tmp_path).returncode == 1

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import __version__
 from .model import Diagnostic, Meta, Report
 from .pipeline import Options, parse_bytes, report_id_for
-from .records import DEFAULT_FORMATS, FORMATS, open_writers
+from .rows import DEFAULT_FORMATS, FORMATS
 
 PROG = "report-parser"
 MAX_BYTES = 100 * 1024 * 1024
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser(
-        "parse", help="parse report files into the five output tables",
+        "parse", aliases=["run"], help="parse report files into the five output tables",
         description="Parse report files (folders are walked recursively; hidden files skipped) and "
                     "write reports, cells, parts, checks and diagnostics tables to DIR.")
     p.add_argument("paths", nargs="*", metavar="PATH", help="a report file, a folder of them, or an http(s) URL")
@@ -65,11 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="comma-separated output formats: csv, parquet, jsonl (default: csv,parquet)")
     p.add_argument("--max-bytes", type=_positive, default=MAX_BYTES, metavar="N",
                    help=f"files larger than N bytes become failed rows (default: {MAX_BYTES})")
+    p.add_argument("--ocr", action="store_true",
+                   help="read scanned PDF pages (images without text) with tesseract; slow, needs "
+                        "tesseract-ocr and tesseract-ocr-chi-sim (without it such PDFs fail with needs_ocr)")
     p.set_defaults(run=run_parse)
     from . import cli_fetch  # URLs for parse, and the fetch and discover commands
 
     cli_fetch.add_parse_flags(p)
     cli_fetch.register(sub)
+    from . import cli_batch  # parse as a resumable parallel batch; synth, schema and load
+
+    cli_batch.add_parse_flags(p)
+    cli_batch.register(sub)
     return parser
 
 
@@ -79,8 +86,9 @@ def iter_inputs(paths: Sequence[str]) -> Iterator[tuple[str, str | None]]:
     """Given command-line paths, yield (source, problem) per file; folders walked sorted.
 
     ``problem`` is None for a file to read, else why the path cannot be read (it becomes a
-    failed row). Hidden files and folders inside a given folder are skipped, as are sockets and
-    other non-regular files found there.
+    failed row). Hidden files and folders inside a given folder are skipped, as are sockets,
+    other non-regular files and files that are plainly not reports (``NOT_REPORT_SUFFIXES``:
+    .json answers, .py scripts, .md notes, .csv data beside the reports).
     """
     for path in paths:
         if os.path.isdir(path):
@@ -89,6 +97,18 @@ def iter_inputs(paths: Sequence[str]) -> Iterator[tuple[str, str | None]]:
             yield path, None
         else:
             yield path, "no such file or folder"
+
+
+# Inside a folder, files that are plainly not reports are left alone — answers, scripts, notes
+# and data files kept beside the reports; anything else is parsed (and may become a failed row).
+# A file named on the command line is always parsed.
+NOT_REPORT_SUFFIXES = frozenset((".json", ".jsonl", ".py", ".pyc", ".md", ".rst", ".csv", ".tsv", ".parquet",
+                                 ".yaml", ".yml", ".toml", ".ini", ".cfg", ".js", ".css", ".map", ".sqlite",
+                                 ".duckdb", ".db", ".log", ".lock", ".gitignore"))
+
+
+def _looks_like_report(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() not in NOT_REPORT_SUFFIXES and not name.upper().startswith("README")
 
 
 def _walk(folder: str, seen: set[str]) -> Iterator[tuple[str, str | None]]:
@@ -110,7 +130,8 @@ def _walk(folder: str, seen: set[str]) -> Iterator[tuple[str, str | None]]:
             if entry.is_dir():
                 yield from _walk(full, seen)
             elif entry.is_file():
-                yield full, None
+                if _looks_like_report(entry.name):
+                    yield full, None
             elif entry.is_symlink():
                 yield full, "broken symbolic link"
         except OSError as exc:
@@ -163,7 +184,7 @@ def origin_of(exc: BaseException) -> tuple[str, str]:
     return stage, where
 
 
-def parse_file(source: str, problem: str | None, max_bytes: int) -> Report:
+def parse_file(source: str, problem: str | None, max_bytes: int, options: Options | None = None) -> Report:
     """Given one input from ``iter_inputs``, return its Report; never raises (except interrupts)."""
     if problem is not None:
         return failed_report(source, Diagnostic("read", "error", "unreadable", problem))
@@ -175,7 +196,7 @@ def parse_file(source: str, problem: str | None, max_bytes: int) -> Report:
         message = f"{type(exc).__name__}: {exc.strerror or exc}"
         return failed_report(source, Diagnostic("read", "error", "unreadable", message))
     try:
-        report = parse_bytes(data, source, Options())
+        report = parse_bytes(data, source, options or Options())
     except Exception as exc:  # one bad file must never stop a batch
         stage, where = origin_of(exc)
         message = f"{type(exc).__name__}: {exc}" + (f" (at {where})" if where else "")
@@ -205,6 +226,8 @@ def run_parse(args: argparse.Namespace) -> int:
     except ValueError as exc:
         _say(f"{PROG}: {exc}")
         return 2
+    from .records import open_writers
+
     try:
         writer = open_writers(args.out, args.format)
     except OSError as exc:
@@ -215,7 +238,8 @@ def run_parse(args: argparse.Namespace) -> int:
     try:
         with writer:
             for source, report in cli_fetch.reports(args, inputs,
-                                                    lambda s, p: parse_file(s, p, args.max_bytes)):
+                                                    lambda s, p: parse_file(s, p, args.max_bytes,
+                                                                            Options(ocr=args.ocr))):
                 if report.report_id in seen:  # same bytes as an earlier file: one report, written once
                     _say(f"{PROG}: {source} has the same content as {seen[report.report_id]}; written once")
                     counts["duplicate"] += 1

@@ -29,7 +29,7 @@ def read_docx(data: bytes, source: str, media_type: str = MEDIA_TYPE) -> tuple[D
     """Given a .docx file's bytes, return its Document and what was odd about it."""
     try:
         doc = open_docx(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many kinds on damaged files
+    except Exception as exc:  # noqa: BLE001 (python-docx raises many kinds on damaged files)
         raise InputError(f"{source}: not a readable Word document ({type(exc).__name__}: {exc})") from None
     out = TextBuilder()
     tables = _walk(doc.element.body, doc, out, 0)

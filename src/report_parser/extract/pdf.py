@@ -11,8 +11,8 @@ header rows repeated on the new page are dropped, a row split by the page break 
 merged cell crossing the break prints once. Every cell's loc is ``page N bbox x0,top,x1,bottom``.
 Tables without ruling lines stay text lines for the text reconstructor.
 
-Pages that are images without a text layer raise ``NeedsOCR``, unless ``ocr`` is set: then they
-are read with tesseract (``ocr.py``) and their text goes to the text reconstructor.
+Pages that are images without a text layer raise ``NeedsOCR``, unless ``ocr`` is set: then
+tesseract reads them (``ocr.py``) into the same lines and table parts, and they go the same way.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ _PAGE_NUMBER = regex.compile(
     r"|\d{1,4}(?:\s*/\s*\d{1,4})?|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$")
 # A cell that starts a new row rather than continuing one: （六）… 1.… 一、…
 _NUMBERED = regex.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、])")
+_DATA = regex.compile(r"^(?:[-+−]?[\d.,]+(?:万元|元|%)?|[/／—–-]+|无)$")
 # Radicals that some PDF producers map glyphs to instead of the ideograph (⻓ for 长, ⼈ for 人).
 _RADICALS = dict(zip("⺁⺇⺈⺊⺌⺒⺓⺜⺝⺟⺠⺩⺫⺮⺶⺽⻁⻄⻅⻆⻉⻋⻓⻔⻗⻘⻙⻚⻛⻜⻝⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
                      "厂几刀卜小巳幺日月母民王目竹羊臼虎西见角贝车长门雨青韦页风飞食首马骨鬼鱼鸟卤麦黄黾齐齿龙龟"))
@@ -71,6 +72,8 @@ class _Cell:
     bottom: float
     page: int
     rowspan: int = 1
+    size: float = 0.0   # largest font size in the cell
+    full: bool = False  # its last line of text runs the cell's width (the text may go on)
 
     def printed(self) -> TableCell:
         box = ",".join(str(round(v)) for v in (self.x0, self.top, self.x1, self.bottom))
@@ -176,14 +179,34 @@ def _table_part(table, chars: list[dict], page: int) -> _Part:
         mx, my = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
         i = owner.get((bisect_right(tops, my) - 1, bisect_right(lefts, mx) - 1))
         (held[i] if i is not None else stray).append(ch)
+    texts = []
+    for (x0, _, x1, _), inside in zip(boxes, held):
+        lines = _group_lines(inside)
+        size = max((ch["size"] for ch in inside), default=0.0)
+        width = lines[-1][-1]["x1"] - lines[-1][0]["x0"] if lines else 0.0
+        texts.append((join_lines([_line_text(line) for line in lines]), size, _is_full(width, size, x1 - x0)))
+    part = _assemble_part(page, tuple(table.bbox), boxes, texts)
+    part.stray = _narrative(stray, page)
+    return part
+
+
+def _is_full(width: float, size: float, cell_width: float) -> bool:
+    """Given a cell's last line width, tell whether it runs the cell's width (less than a character
+    and the usual cell padding is left beside it)."""
+    return width > 0 and width + 1.2 * size + 12 >= cell_width
+
+
+def _assemble_part(page: int, bbox: tuple[float, ...], boxes: list[tuple[float, ...]],
+                  texts: list[tuple[str, float, bool]]) -> _Part:
+    """Given a table's cell boxes and (text, font size, last line full) per cell, return its part."""
+    tops, lefts, _ = _cells_grid(boxes)
     rows: list[list[_Cell | None]] = [[None] * len(lefts) for _ in tops]
-    for i, (x0, top, x1, bottom) in enumerate(boxes):
-        text = join_lines([_line_text(line) for line in _group_lines(held[i])])
+    for (x0, top, x1, bottom), (text, size, full) in zip(boxes, texts):
         r, c = tops.index(round(top, 1)), lefts.index(round(x0, 1))
         span = max(1, bisect_right(tops, bottom - _TOL) - r)
-        rows[r][c] = _Cell(text, x0, top, x1, bottom, page, span)
-    x0, top, x1, bottom = table.bbox
-    return _Part(page, x0, top, x1, bottom, rows, _narrative(stray, page))
+        rows[r][c] = _Cell(text, x0, top, x1, bottom, page, span, size, full)
+    x0, top, x1, bottom = bbox
+    return _Part(page, x0, top, x1, bottom, rows)
 
 
 def _closing_edges(edges: list[dict]) -> list[float]:
@@ -265,8 +288,11 @@ class _Table:
         return sorted({round(v) for row in self.rows for c in row if c is not None for v in (c.x0, c.x1)})
 
 
-def _signature(row: list[_Cell | None]) -> tuple:
-    return tuple((round(c.x0), round(c.x1), c.text) for c in row if c is not None)
+def _same_row(a: list[_Cell | None], b: list[_Cell | None]) -> bool:
+    """Given two rows, tell whether they print the same texts in the same columns."""
+    ca, cb = [c for c in a if c is not None], [c for c in b if c is not None]
+    return bool(ca) and len(ca) == len(cb) and all(
+        x.text == y.text and abs(x.x0 - y.x0) <= _TOL and abs(x.x1 - y.x1) <= _TOL for x, y in zip(ca, cb))
 
 
 def _continues(table: _Table, part: _Part) -> bool:
@@ -276,15 +302,16 @@ def _continues(table: _Table, part: _Part) -> bool:
     if abs(part.x0 - table.last.x0) > _TOL or abs(part.x1 - table.last.x1) > _TOL:
         return False
     edges = table.edges()
-    return all(any(abs(v - e) <= _TOL for e in edges)
-               for row in part.rows for c in row if c is not None for v in (c.x0, c.x1))
+    mine = {round(v) for row in part.rows for c in row if c is not None for v in (c.x0, c.x1)}
+    shared = sum(any(abs(v - e) <= _TOL for e in edges) for v in mine)
+    return 2 * shared >= len(mine)  # most column edges line up (a new page may add a few)
 
 
 def _drop_repeated_header(table: _Table, rows: list[list[_Cell | None]]) -> int:
     """Given a continuation's rows, drop the leading rows that repeat the table's first rows."""
     head = table.parts[0].rows
     k = 0
-    while k < min(len(head), len(rows) - 1) and _signature(rows[k]) and _signature(rows[k]) == _signature(head[k]):
+    while k < min(len(head), len(rows) - 1) and _same_row(rows[k], head[k]):
         k += 1
     del rows[:k]
     return k
@@ -299,35 +326,56 @@ def _counterpart(table: _Table, cell: _Cell) -> _Cell | None:
     return None
 
 
+def _goes_on(above: _Cell | None, cell: _Cell) -> bool:
+    """Given a cell at the top of a page and the cell above the break, tell whether it continues it.
+
+    The cell above was cut (its last line runs its full width); the text below does not start
+    like a row (（六）…, 1.…) and is not a number unless the text above is one too.
+    """
+    if above is None or not above.text or not above.full or not cell.text or _NUMBERED.match(cell.text):
+        return False
+    return not _DATA.match(cell.text) or _DATA.match(above.text) is not None
+
+
 def _is_split_row(pairs: list[tuple[_Cell, _Cell | None]], at_bottom: bool) -> bool:
     """Given a continuation's first row paired with the cells above, tell whether the page break split it.
 
-    A split row fills the page to its bottom, its text on the new page continues cells that have
-    text above, it does not start like a new row (（六）…, 1.…), and some cell was finished above.
+    A split row fills the page to its bottom; every cell with text on the new page goes on from
+    the cell above it, and some other cell was finished above.
     """
     texts = [c for c, _ in pairs if c.text]
-    if not at_bottom or not texts or _NUMBERED.match(texts[0].text):
-        return False
-    if any(a is None or not a.text for c, a in pairs if c.text):
+    if not at_bottom or not texts or not all(_goes_on(a, c) for c, a in pairs if c.text):
         return False
     return any(a is not None and a.text and not c.text for c, a in pairs)
 
 
-def _join(table: _Table, part: _Part, at_bottom: bool) -> None:
-    """Append a continuation part: drop repeated headers, rejoin a split row and crossing merged cells."""
+def _crosses(above: _Cell, cell: _Cell) -> bool:
+    """Given a merged cell at the top of a page, tell whether it is the rest of the one above the break.
+
+    It spans several rows here and is empty, or one of the two spans rows and the text goes on.
+    """
+    if cell.rowspan > 1 and not cell.text:
+        return True
+    return (above.rowspan > 1 or cell.rowspan > 1) and _goes_on(above, cell)
+
+
+def _join(table: _Table, part: _Part, body_bottom: float) -> None:
+    """Append a continuation part: drop repeated headers, rejoin a split row and crossing merged cells.
+
+    The part above reaches the bottom of the text area when less than two lines of its text
+    would still fit there.
+    """
     rows = [list(r) for r in part.rows]
     dropped = _drop_repeated_header(table, rows)
     if dropped:
         table.joins.append(f"page {part.page}: {dropped} repeated header row(s) dropped")
     first = rows[0] if rows else []
     pairs = [(c, _counterpart(table, c)) for c in first if c is not None]
-    split = _is_split_row(pairs, at_bottom)
+    size = max((c.size for c, _ in pairs), default=0.0) or 10.0
+    split = _is_split_row(pairs, table.last.bottom >= body_bottom - 2.5 * size)
     for i, c in enumerate(first):
         a = _counterpart(table, c) if c is not None else None
-        if c is None or a is None:
-            continue
-        crossing = a.rowspan > 1 or c.rowspan > 1
-        if split or (crossing and (not c.text or (a.text and not _NUMBERED.match(c.text)))):
+        if c is not None and a is not None and (split or _crosses(a, c)):
             a.text = join_lines([a.text, c.text])
             first[i] = None
     if split:
@@ -353,7 +401,7 @@ def _flow(pages: list[_Page]) -> tuple[list[_Line | _Table], list[str]]:
             if isinstance(item, _Line):
                 flow.append(item)
             elif i == 0 and flow and isinstance(flow[-1], _Table) and _continues(flow[-1], item):
-                _join(flow[-1], item, flow[-1].last.bottom >= bottom - _TOL)
+                _join(flow[-1], item, bottom)
             else:
                 flow.append(_Table([item], [list(r) for r in item.rows]))
     notes = [n for it in flow if isinstance(it, _Table) for n in it.joins]
@@ -414,8 +462,25 @@ def _open_pages(data: bytes, source: str) -> list[_Page]:
             return pages
     except InputError:
         raise
-    except Exception as exc:  # pdfminer raises many kinds on damaged or encrypted files
+    except Exception as exc:  # noqa: BLE001 (pdfminer raises many kinds on damaged or encrypted files)
         raise InputError(f"{source}: not a readable PDF ({type(exc).__name__}: {exc})") from None
+
+
+def _read_scans(data: bytes, pages: list[_Page], source: str) -> None:
+    """Given scanned pages, fill their lines and tables from what tesseract reads on them."""
+    from .ocr import ocr_pages
+
+    read = ocr_pages(data, [p.number for p in pages], source)
+    for p in pages:
+        got = read[p.number]
+        # Short lines in the margins are page numbers that OCR misread (- 2 - as =-吾-).
+        items: list[_Line | _Part] = [_Line(ln.text, ln.box[1], ln.box[3], p.number, ln.box[0], ln.box[2], ln.size)
+                                      for ln in got.lines if len(ln.text) > 8 or _MARGIN * p.height
+                                      < ln.box[1] < (1 - _MARGIN) * p.height]
+        for t in got.tables:
+            texts = [(text, size, _is_full(last, size, b[2] - b[0])) for (text, size, last), b in zip(t.texts, t.boxes)]
+            items.append(_assemble_part(p.number, t.bbox, t.boxes, texts))
+        p.items = sorted(items, key=lambda it: it.top)
 
 
 def read_pdf(data: bytes, source: str, *, ocr: bool = False) -> tuple[Document, list[Diagnostic]]:
@@ -430,11 +495,7 @@ def read_pdf(data: bytes, source: str, *, ocr: bool = False) -> tuple[Document, 
         diags.append(Diagnostic("extract", "warning", "pages_need_ocr",
                                 f"page(s) {numbers} are images without text and were skipped; parse with --ocr"))
     elif scanned:
-        from .ocr import ocr_pages
-
-        texts = ocr_pages(data, [p.number for p in scanned], source)
-        for p in scanned:
-            p.items = [_Line(t, 0.0, 0.0, p.number) for t in texts[p.number].splitlines() if t.strip()]
+        _read_scans(data, scanned, source)
         diags.append(Diagnostic("extract", "info", "ocr", f"{len(scanned)} page(s) read with tesseract OCR"))
     removed = _strip_margins(pages)
     if removed:

@@ -65,13 +65,14 @@ class TextBuilder:
             self._pos += len(text) + 1
 
     def cell(self, cell: TableCell) -> None:
-        """Print one table cell as ``text |`` (a blank as ``|``) and record its span."""
+        """Print one table cell as ``text |`` (a blank as ``|``) and record the span of its text (or pipe)."""
         text = " ".join(cell.text.split())
         if text:
             self._spans.append(SourceSpan(self._pos, self._pos + len(text), cell.loc))
             self._parts.append(text + " |\n")
             self._pos += len(text) + 3
-        else:
+        else:  # the pipe itself stands for a blank cell
+            self._spans.append(SourceSpan(self._pos, self._pos + 1, cell.loc))
             self._parts.append("|\n")
             self._pos += 2
 
