@@ -17,6 +17,7 @@ so labels wrapped over lines or split by spaces (``商业 企业``, ``本年新`
 from __future__ import annotations
 
 import bisect
+import itertools
 import operator
 import re
 import unicodedata
@@ -110,16 +111,12 @@ _RUN = re.compile(r"[^ \n|]+")
 
 def squeeze(folded: str) -> Squeezed:
     """Given folded text, return it without spaces, newlines and pipes, with an offset map."""
-    pieces: list[str] = []
-    runs: list[int] = []
-    origins: list[int] = []
-    n = 0
-    for m in _RUN.finditer(folded):
-        runs.append(n)
-        origins.append(m.start())
-        pieces.append(m.group())
-        n += m.end() - m.start()
-    return Squeezed("".join(pieces), tuple(runs), tuple(origins))
+    spans = [m.span() for m in _RUN.finditer(folded)]
+    if not spans:
+        return Squeezed("", (0,), (0,))
+    pieces = [folded[a:b] for a, b in spans]
+    runs = (0, *itertools.accumulate(len(p) for p in pieces[:-1]))
+    return Squeezed("".join(pieces), runs, tuple(a for a, _ in spans))
 
 
 def compact(text: str) -> str:

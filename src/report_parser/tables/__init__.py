@@ -49,8 +49,10 @@ class _Ctx:
     def loc(self, start: int, end: int) -> str:
         if self.doc.spans and (where := self.doc.span_loc(start)):
             return where
-        a, b = self.doc.line_of(start), self.doc.line_of(max(start, end - 1))
-        return f"line {a}" if a == b else f"lines {a}-{b}"
+        a = self.doc.line_of(start)
+        if "\n" not in self.doc.text[start:end - 1]:
+            return f"line {a}"
+        return f"lines {a}-{self.doc.line_of(end - 1)}"
 
 
 _T2_START = regex.compile(T2_START)
