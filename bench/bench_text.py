@@ -31,7 +31,7 @@ def inputs(args: list[str]) -> list[Path]:
     files: list[Path] = []
     for a in map(Path, args):
         if a.is_dir():
-            files += sorted(p for p in a.rglob("*") if p.is_file() and p.suffix in (".txt", ".md"))
+            files += sorted(p for p in a.rglob("*.txt") if p.is_file())
         elif a.is_file():
             files.append(a)
     return files

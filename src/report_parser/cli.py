@@ -12,7 +12,6 @@ import hashlib
 import os
 import sys
 import traceback
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -68,7 +67,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ocr", action="store_true",
                    help="read scanned PDF pages (images without text) with tesseract; slow, needs "
                         "tesseract-ocr and tesseract-ocr-chi-sim (without it such PDFs fail with needs_ocr)")
-    p.set_defaults(run=run_parse)
     from . import cli_fetch  # URLs for parse, and the fetch and discover commands
 
     cli_fetch.add_parse_flags(p)
@@ -215,55 +213,6 @@ def _say(message: str) -> None:
         print(message, file=sys.stderr)
     except UnicodeEncodeError:
         print(message.replace("→", "->").encode("ascii", "backslashreplace").decode(), file=sys.stderr)
-
-
-def run_parse(args: argparse.Namespace) -> int:
-    """Parse every input to ``args.out``; print a one-line summary; return the exit code."""
-    from . import cli_fetch
-
-    try:
-        inputs = cli_fetch.sources(args, args.paths)
-    except ValueError as exc:
-        _say(f"{PROG}: {exc}")
-        return 2
-    from .records import open_writers
-
-    try:
-        writer = open_writers(args.out, args.format)
-    except OSError as exc:
-        _say(f"{PROG}: cannot write to {args.out}: {exc.strerror or exc}")
-        return 2
-    counts: Counter[str] = Counter()
-    seen: dict[str, str] = {}
-    try:
-        with writer:
-            for source, report in cli_fetch.reports(args, inputs,
-                                                    lambda s, p: parse_file(s, p, args.max_bytes,
-                                                                            Options(ocr=args.ocr))):
-                if report.report_id in seen:  # same bytes as an earlier file: one report, written once
-                    _say(f"{PROG}: {source} has the same content as {seen[report.report_id]}; written once")
-                    counts["duplicate"] += 1
-                    continue
-                seen[report.report_id] = source
-                try:
-                    writer.write(report)
-                except OSError:
-                    raise
-                except Exception as exc:  # a report the sinks cannot take still gets its row
-                    diag = Diagnostic("records", "error", "internal_error", f"{type(exc).__name__}: {exc}")
-                    report = replace(failed_report(source, diag), report_id=str(report.report_id),
-                                     sha256=str(report.sha256))
-                    writer.write(report)
-                counts[report.status] += 1
-    except OSError as exc:
-        _say(f"{PROG}: writing {args.out} failed: {exc.strerror or exc}")
-        return 1
-    total = sum(v for k, v in counts.items() if k != "duplicate")
-    if not total:
-        _say(f"{PROG}: no input files found in {', '.join(args.paths)}")
-    _say(f"{total} reports: ok {counts['ok']}, partial {counts['partial']}, "
-         f"failed {counts['failed']} → {args.out}")
-    return 1 if counts["failed"] else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -81,8 +81,11 @@ def _years(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
-def add_fetch_flags(p: argparse.ArgumentParser, *, max_bytes: bool = True) -> None:
-    """Add the politeness and cache flags shared by fetch, discover and parse."""
+def add_fetch_flags(p: argparse.ArgumentParser, *, max_bytes: bool = True, timeout_flag: str = "--timeout") -> None:
+    """Add the politeness and cache flags shared by fetch, discover and parse.
+
+    ``parse`` names its fetch timeout ``--fetch-timeout``: its ``--timeout`` limits each document.
+    """
     d = FetchOptions()
     g = p.add_argument_group("fetching")
     g.add_argument("--cache", metavar="DIR", help=f"cache folder (default: {CACHE_NAME} beside --out)")
@@ -93,7 +96,7 @@ def add_fetch_flags(p: argparse.ArgumentParser, *, max_bytes: bool = True) -> No
                    help=f"minimum seconds between requests to one host (default: {d.delay:g})")
     g.add_argument("--concurrency", type=_positive, default=d.concurrency_per_host, metavar="N",
                    help=f"requests in flight per host (default: {d.concurrency_per_host})")
-    g.add_argument("--timeout", type=_timeout, metavar="S",
+    g.add_argument(timeout_flag, type=_timeout, metavar="S", dest="timeout",
                    help=f"connect and read timeout in seconds (default: {d.connect_timeout:g} to connect, "
                         f"{d.read_timeout:g} to read)")
     g.add_argument("--retries", type=_count, default=d.retries, metavar="N",
@@ -108,7 +111,7 @@ def add_fetch_flags(p: argparse.ArgumentParser, *, max_bytes: bool = True) -> No
 def add_parse_flags(p: argparse.ArgumentParser) -> None:
     """Add ``--manifest`` and the fetch flags to the ``parse`` command."""
     p.add_argument("--manifest", metavar="CSV", help="also parse the URLs of this CSV's url column")
-    add_fetch_flags(p, max_bytes=False)
+    add_fetch_flags(p, max_bytes=False, timeout_flag="--fetch-timeout")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -226,30 +229,6 @@ def _fetch_one(fetcher: Fetcher, url: str) -> FetchResult:
 
 
 # --- parse --------------------------------------------------------------------------------------
-
-def reports(args: argparse.Namespace, given: Sequence[str],
-            parse_path: Callable[[str, str | None], Report]) -> Iterator[tuple[str, Report]]:
-    """Given sources (paths and URLs), yield (source, Report) in order; URLs fetched concurrently.
-
-    ``parse_path(source, problem)`` parses one local input (the ``parse`` command's own).
-    """
-    from .cli import iter_inputs
-
-    urls = [s for s in given if is_url(s)]
-    if not urls:
-        for source, problem in iter_inputs(given):
-            yield source, parse_path(source, problem)
-        return
-    options = Options(ocr=bool(getattr(args, "ocr", False)))
-    with open_fetcher(args, max_bytes=args.max_bytes) as fetcher:
-        work = ordered_map(lambda s: _fetch_one(fetcher, s) if is_url(s) else None, given, fetcher.options.workers)
-        for source, fetched in zip(given, work, strict=True):
-            if fetched is None:
-                for path, problem in iter_inputs([source]):
-                    yield path, parse_path(path, problem)
-            else:
-                yield source, url_report(source, fetched, options)
-
 
 def url_report(url: str, result: FetchResult, options: Options) -> Report:
     """Given a URL as given and its fetch result, return its Report (failures as failed rows)."""

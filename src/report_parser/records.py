@@ -11,11 +11,7 @@ cells, checks and diagnostics are held. Nulls are empty fields in CSV and ``null
 from __future__ import annotations
 
 import csv
-import datetime as _dt
 import json
-import math
-import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,163 +19,107 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import __version__
 from .model import Report
+from .rows import (  # noqa: F401
+    DEFAULT_FORMATS,
+    FORMATS,
+    Row,
+    cell_rows,
+    check_rows,
+    diagnostic_rows,
+    part_rows,
+    report_row,
+    rows_of,
+)
+from .rows import csv_field as _csv_field
 
 if TYPE_CHECKING:
     import pandas as pd
 
 CONTRACT_VERSION = "1"
-FORMATS = frozenset({"csv", "parquet", "jsonl"})
-DEFAULT_FORMATS = frozenset({"csv", "parquet"})
 ROW_GROUP_ROWS = 100_000
 
 _S, _I, _F = pa.string(), pa.int64(), pa.float64()
 
 
-def _schema(*fields: tuple[str, pa.DataType, bool]) -> pa.Schema:
-    meta = {"report_parser.contract": CONTRACT_VERSION}
-    return pa.schema([pa.field(n, t, nullable=null) for n, t, null in fields], metadata=meta)
+def _schema(about: str, *fields: tuple[str, pa.DataType, bool, str]) -> pa.Schema:
+    """Given a table's description and its (name, type, nullable, description) fields, return its schema."""
+    meta = {"report_parser.contract": CONTRACT_VERSION, "report_parser.description": about}
+    return pa.schema([pa.field(n, t, nullable=null, metadata={"description": d}) for n, t, null, d in fields],
+                     metadata=meta)
 
 
-# name, type, nullable
+_FETCH = "fetch provenance: "
+# name, type, nullable, meaning. The data dictionary (docs/schema.md), the JSON Schema
+# (docs/schema.json) and the README's tables are generated from these (``report-parser schema``).
 SCHEMAS: dict[str, pa.Schema] = {
     "reports": _schema(
-        ("report_id", _S, False), ("source", _S, False), ("title", _S, True), ("agency", _S, True),
-        ("region", _S, True), ("year", _I, True), ("template", _S, False), ("script", _S, False),
-        ("status", _S, False), ("parser_version", _S, False), ("sha256", _S, True),
-        ("media_type", _S, True), ("encoding", _S, True), ("url", _S, True), ("final_url", _S, True),
-        ("http_status", _I, True), ("fetched_at", _S, True), ("landing_url", _S, True),
+        "One row per source document (a file, a URL, a manifest row); failures included.",
+        ("report_id", _S, False, "deterministic id (hash of the source bytes)"),
+        ("source", _S, False, "the input path or URL exactly as given (joined with the folder for files found in one)"),
+        ("title", _S, True, "the report's title as printed"),
+        ("agency", _S, True, "the reporting body, in Simplified characters"),
+        ("region", _S, True, "the region named in the agency's name, when it has one"),
+        ("year", _I, True, "the year the report covers (not the publication year)"),
+        ("template", _S, False, "`2019`, `2021`, `pre2019` or `unknown` (detected from the table labels)"),
+        ("script", _S, False, "`simplified` or `traditional` (as printed)"),
+        ("status", _S, False, "`ok`, `partial` (something was cut off or unreadable) or `failed`"),
+        ("parser_version", _S, False, "version of report_parser that wrote the row"),
+        ("sha256", _S, True, "SHA-256 of the source bytes"),
+        ("media_type", _S, True, "media type of the source, e.g. `text/plain`"),
+        ("encoding", _S, True, "character encoding the text was decoded from"),
+        ("url", _S, True, _FETCH + "URL asked for (empty for local files)"),
+        ("final_url", _S, True, _FETCH + "URL after redirects"),
+        ("http_status", _I, True, _FETCH + "HTTP status"),
+        ("fetched_at", _S, True, _FETCH + "ISO 8601 time of the fetch"),
+        ("landing_url", _S, True, _FETCH + "the page that linked to the report when the report is an attachment"),
     ),
     "cells": _schema(
-        ("report_id", _S, False), ("table", _S, False), ("row_path", _S, False),
-        ("col_path", _S, False), ("row_key", _S, False), ("col_key", _S, False),
-        ("value", _S, True), ("status", _S, False), ("raw", _S, False), ("unit", _S, False),
-        ("loc", _S, False),
+        "One row per canonical data cell of each table present (T2, T3, T4 of the detected template).",
+        ("report_id", _S, False, "the report"),
+        ("table", _S, False, "`T2`, `T3` or `T4`"),
+        ("row_path", _S, False, "row label path, exactly as in `spec/canonical_cells.csv`"),
+        ("col_path", _S, False, "column label path, exactly as in `spec/canonical_cells.csv`"),
+        ("row_key", _S, False, "stable snake_case key of the row"),
+        ("col_key", _S, False, "stable snake_case key of the column"),
+        ("value", _S, True, "the number as printed, in ASCII (`4816.34`, `-3`, `0`); null unless `status` is `value`"),
+        ("status", _S, False, "`value`, `blank`, `placeholder`, `unreadable` or `absent` (see below)"),
+        ("raw", _S, False, "the text as printed in the cell"),
+        ("unit", _S, False, "the unit printed with the number (`元`, `万元`), or empty"),
+        ("loc", _S, False, ("where it came from: `line 12` / `lines 12-13` of the text, an XPath to the `<td>` "
+                            "for HTML, `page N bbox x0,top,x1,bottom` for PDF")),
     ),
     "parts": _schema(
-        ("report_id", _S, False), ("part", _I, False), ("title", _S, False), ("heading", _S, False),
-        ("text", _S, False), ("start", _I, False), ("end", _I, False),
+        "One row per part found: the six parts and the preamble.",
+        ("report_id", _S, False, "the report"),
+        ("part", _I, False, "1–6 for the six parts, 0 for the preamble"),
+        ("title", _S, False, "the canonical title of the part"),
+        ("heading", _S, False, "the heading as printed"),
+        ("text", _S, False, "the part's text as printed"),
+        ("start", _I, False, "character offset where the part starts in the source text"),
+        ("end", _I, False, "character offset where it ends"),
     ),
     "checks": _schema(
-        ("report_id", _S, False), ("check", _S, False), ("scope", _S, False),
-        ("expected", _F, True), ("actual", _F, True), ("delta", _F, True), ("result", _S, False),
+        "One row per identity checked on the report's tables.",
+        ("report_id", _S, False, "the report"),
+        ("check", _S, False, "which identity (T3 per column, row totals, （七） = sum of results, T4 blocks)"),
+        ("scope", _S, False, "the column, row or block it was applied to"),
+        ("expected", _F, True, "what the identity says the value should be"),
+        ("actual", _F, True, "what the report prints"),
+        ("delta", _F, True, "`actual − expected`"),
+        ("result", _S, False, "`pass`, `fail`, or `skipped` (it touches a blank, absent or unreadable cell)"),
     ),
     "diagnostics": _schema(
-        ("report_id", _S, False), ("stage", _S, False), ("level", _S, False), ("code", _S, False),
-        ("message", _S, False),
+        "One row per oddity recovered from, and per reason a document failed.",
+        ("report_id", _S, False, "the report"),
+        ("stage", _S, False, "pipeline stage that noticed (`read`, `extract`, `split`, `tables`, …)"),
+        ("level", _S, False, "`info`, `warning` or `error`"),
+        ("code", _S, False, "stable machine-readable code (`empty_input`, `internal_error`, `timeout`, …)"),
+        ("message", _S, False, "what happened, for a human"),
     ),
 }
 TABLES: tuple[str, ...] = tuple(SCHEMAS)
 COLUMNS: dict[str, tuple[str, ...]] = {t: tuple(s.names) for t, s in SCHEMAS.items()}
-
-Row = tuple[Any, ...]
-_UNENCODABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates (undecodable bytes)
-
-
-# --- Report -> rows ---------------------------------------------------------------------------
-
-def _text(value: Any) -> str:
-    """Given any value, return it as a string every sink can encode (no NUL, no lone surrogate)."""
-    s = "" if value is None else str(value)
-    if s.isascii() and "\x00" not in s:
-        return s
-    return _UNENCODABLE.sub("\ufffd", s)
-
-
-def _opt(value: Any) -> str | None:
-    """Given an optional value, return its text, or None when it is missing or empty."""
-    s = _text(value)
-    return s or None
-
-
-def _int(value: Any) -> int | None:
-    """Given an optional integer-like value, return an int or None."""
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _float(value: Any) -> float | None:
-    """Given an optional number, return a float, or None when missing or not finite."""
-    if value is None:
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
-
-
-def _stamp(value: Any) -> str | None:
-    """Given a datetime or a string, return an ISO 8601 string or None."""
-    if isinstance(value, _dt.datetime):
-        return value.isoformat()
-    return _opt(value)
-
-
-def _cell_value(status: str, value: str | None) -> str | None:
-    """Given a cell's status and value, return the value as ASCII text, or None if not a number."""
-    if status != "value" or value is None:
-        return None
-    s = _text(value).strip()
-    return s if s.isascii() else unicodedata.normalize("NFKC", s)
-
-
-def report_row(report: Report) -> Row:
-    """Given a Report, return its row of the ``reports`` table."""
-    m = report.meta
-    return (
-        _text(report.report_id), _text(report.source), _opt(m.title), _opt(m.agency),
-        _opt(m.region), _int(m.year), _text(report.template), _text(m.script),
-        _text(report.status), __version__, _opt(report.sha256), _opt(report.media_type),
-        _opt(report.encoding),
-        _opt(report.url), _opt(report.final_url), _int(report.http_status), _stamp(report.fetched_at),
-        _opt(report.landing_url),
-    )
-
-
-def cell_rows(report: Report) -> list[Row]:
-    """Given a Report, return its rows of the ``cells`` table."""
-    rid = _text(report.report_id)
-    # table, paths, keys, status and unit come from the templates; raw and loc from the input.
-    return [(rid, c.table, c.row_path, c.col_path, c.row_key, c.col_key, _cell_value(c.status, c.value),
-             c.status, _text(c.raw), c.unit, _text(c.loc)) for c in report.cells]
-
-
-def part_rows(report: Report) -> list[Row]:
-    """Given a Report, return its rows of the ``parts`` table."""
-    rid = _text(report.report_id)
-    return [(rid, int(p.part), _text(p.title), _text(p.heading), _text(p.text), int(p.start),
-             int(p.end)) for p in report.parts]
-
-
-def check_rows(report: Report) -> list[Row]:
-    """Given a Report, return its rows of the ``checks`` table."""
-    rid = _text(report.report_id)
-    return [(rid, c.check, c.scope, _float(c.expected), _float(c.actual), _float(c.delta), c.result)
-            for c in report.checks]
-
-
-def diagnostic_rows(report: Report) -> list[Row]:
-    """Given a Report, return its rows of the ``diagnostics`` table."""
-    rid = _text(report.report_id)
-    return [(rid, _text(d.stage), _text(d.level), _text(d.code), _text(d.message))
-            for d in report.diagnostics]
-
-
-def rows_of(report: Report) -> dict[str, list[Row]]:
-    """Given a Report, return its rows for each of the five tables, in ``TABLES`` order."""
-    return {
-        "reports": [report_row(report)],
-        "cells": cell_rows(report),
-        "parts": part_rows(report),
-        "checks": check_rows(report),
-        "diagnostics": diagnostic_rows(report),
-    }
 
 
 # --- rows -> Arrow / pandas -------------------------------------------------------------------
@@ -207,15 +147,6 @@ def to_frames(reports: Report | Iterable[Report]) -> dict[str, pd.DataFrame]:
 
 
 # --- streaming writers ------------------------------------------------------------------------
-
-def _csv_field(value: Any) -> Any:
-    """Given a row value, return what CSV should print: '' for null, integral floats without .0."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return int(value)
-    return value
-
 
 class _CsvSink:
     def __init__(self, path: Path, table: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from ..errors import BinaryInput, EmptyInput, UnsupportedMedia
+from ..errors import EmptyInput, UnsupportedMedia
 from ..model import Diagnostic, Document
 from .text import decode, document_from_text
 

@@ -1,0 +1,154 @@
+"""The worker side of a batch: one Task (a source's bytes) -> one Outcome (its rows).
+
+Workers import only this module, the pipeline and ``rows`` (no pyarrow, no httpx), so each
+stays small. They also format the CSV and JSON Lines text, so the parent only appends it: on a
+two-core machine the parent's time per report is what limits the speed-up of a second worker.
+``run_task`` never raises for a bad document: an unexpected error becomes a ``failed`` report
+with an ``internal_error`` diagnostic, as in a single-process run.
+
+Test-only hook: when the environment variable ``REPORT_PARSER_TEST_HANG`` is set, a source whose
+path contains its value sleeps for an hour before parsing, so tests can exercise ``--timeout``
+on a real hung worker. It is read in the worker and has no other effect.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass, replace
+
+from ..cli import failed_report, origin_of
+from ..model import Diagnostic, FetchInfo, Report
+from ..pipeline import Options, parse_bytes
+from ..rows import Row, csv_text, jsonl_text, rows_of
+
+HANG_ENV = "REPORT_PARSER_TEST_HANG"
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One document to parse: its place in the input order, its name, bytes and fetch provenance."""
+
+    seq: int
+    source: str
+    data: bytes
+    fetched: FetchInfo | None = None
+    media_type: str = ""  # sniffed by the fetcher, kept on a failed row
+
+
+@dataclass(frozen=True, slots=True)
+class WorkSettings:
+    """What a worker needs besides the Task: parse options, output formats, the tables' columns."""
+
+    options: Options
+    formats: frozenset[str]
+    columns: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One finished document: its rows and text for the output files, and what the run must know."""
+
+    seq: int
+    source: str
+    key: str  # sha256 of the bytes, or ``unread:<source>`` when there were none
+    report_id: str
+    status: str
+    year: int | None
+    rows: dict[str, list[Row]]  # by table, for Parquet (empty when Parquet is not written)
+    text: dict[str, str]  # by file name (``cells.csv``): the lines to append
+    chars: int  # characters of text in the rows (what Parquet buffers cost)
+
+
+def key_of(source: str, data: bytes | None) -> str:
+    """Given a source and its bytes (None if unread), return its key in the run's ledger."""
+    if data is None:
+        return "unread:" + source
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def outcome_of(seq: int, key: str, report: Report, settings: WorkSettings) -> Outcome:
+    """Given a finished Report, return its Outcome: rows and text built here, in the worker."""
+    rows = rows_of(report)
+    text = {}
+    for table, columns in settings.columns.items():
+        if "csv" in settings.formats:
+            text[f"{table}.csv"] = csv_text(rows[table])
+        if "jsonl" in settings.formats:
+            text[f"{table}.jsonl"] = jsonl_text(columns, rows[table])
+    if text:  # the formatted text is a close enough measure of what the rows hold
+        chars = sum(map(len, text.values()))
+    else:
+        chars = sum(len(v) for t in ("parts", "cells") for row in rows[t] for v in row if isinstance(v, str))
+    year = report.meta.year if isinstance(report.meta.year, int) else None
+    return Outcome(seq, report.source, key, report.report_id, report.status, year,
+                   rows if "parquet" in settings.formats else {}, text, chars)
+
+
+def run_task(task: Task, settings: WorkSettings) -> Outcome:
+    """Given a Task, parse it and return its Outcome; never raises for a bad document."""
+    hang = os.environ.get(HANG_ENV)
+    if hang and hang in task.source:
+        time.sleep(3600)
+    try:
+        report = parse_bytes(task.data, task.source, settings.options, fetched=task.fetched)
+    except Exception as exc:  # one bad document must never stop a batch
+        stage, where = origin_of(exc)
+        message = f"{type(exc).__name__}: {exc}" + (f" (at {where})" if where else "")
+        report = failed(task, Diagnostic(stage, "error", "internal_error", message))
+    if report.status == "failed" and not any(d.level == "error" for d in report.diagnostics):
+        why = Diagnostic("parse", "error", "failed_without_reason", "the parser gave no reason")
+        report = replace(report, diagnostics=(*report.diagnostics, why))
+    return outcome_of(task.seq, key_of(task.source, task.data), report, settings)
+
+
+def failed(task: Task, diag: Diagnostic) -> Report:
+    """Given a Task and why it failed, return its failed Report (with fetch provenance, if any)."""
+    report = failed_report(task.source, diag, task.data)
+    i = task.fetched
+    if i is None:
+        return report
+    return replace(report, url=i.url, final_url=i.final_url, http_status=i.http_status,
+                   fetched_at=i.fetched_at, landing_url=i.landing_url, media_type=task.media_type)
+
+
+def stopped(task: Task, code: str, message: str, settings: WorkSettings) -> Outcome:
+    """Given a Task whose worker was stopped (timeout) or died, return its failed Outcome."""
+    report = failed(task, Diagnostic("parse", "error", code, message))
+    return outcome_of(task.seq, key_of(task.source, task.data), report, settings)
+
+
+def worker_main(conn: object, settings: WorkSettings) -> None:
+    """Serve Tasks from a pipe until it sends None or closes (the body of a worker process)."""
+    from multiprocessing.connection import Connection
+
+    assert isinstance(conn, Connection)
+    _die_with_parent()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        conn.send(run_task(task, settings))
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker when its parent, the command, dies.
+
+    So a ``kill -9`` of the command also ends a worker stuck on a document, instead of leaving it
+    running until the document is done.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
