@@ -7,10 +7,11 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..records import TABLES
+from .base import Connected
 from .sql import DUCKDB, delete_reports, insert_from, schema_statements
 
 
-class DuckDBWarehouse:
+class DuckDBWarehouse(Connected):
     """Loads parts into a DuckDB file, one transaction per part."""
 
     def __init__(self, path: Path) -> None:
@@ -49,14 +50,3 @@ class DuckDBWarehouse:
                 for table in TABLES:
                     self._con.unregister(f"staged_{table}")
         self._run(work)
-
-    def _run(self, work) -> None:  # type: ignore[no-untyped-def]
-        try:
-            work()
-        except self._error as exc:
-            from . import LoadError
-
-            raise LoadError(f"{self.target}: {exc}") from exc
-
-    def close(self) -> None:
-        self._con.close()

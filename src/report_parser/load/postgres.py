@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from ..records import TABLES
+from .base import Connected
 from .sql import (
     POSTGRES,
     column_names,
@@ -15,7 +16,7 @@ from .sql import (
 )
 
 
-class PostgresWarehouse:
+class PostgresWarehouse(Connected):
     """Loads parts into a PostgreSQL database given by its connection URL."""
 
     def __init__(self, dsn: str) -> None:
@@ -53,16 +54,6 @@ class PostgresWarehouse:
                     cur.execute(insert_from(table, f"staged_{table}"))  # type: ignore[arg-type]
         self._run(work)
 
-    def _run(self, work) -> None:  # type: ignore[no-untyped-def]
-        try:
-            work()
-        except self._error as exc:
-            from . import LoadError
-
-            raise LoadError(f"{self.target}: {exc}") from exc
-
-    def close(self) -> None:
-        self._con.close()
 
 
 def _copy(cur, staged: str, data: pa.Table) -> None:  # type: ignore[no-untyped-def]
