@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
+
+from corpuslib import corpus_texts
 
 from report_parser.meta import clean_agency, extract_meta, region_of
 from report_parser.model import Meta
 from report_parser.normalize import fold
 from report_parser.split import split_parts
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
 
 # Pinned at what meta achieves on corpus/dev (raw/*.txt); raise when it improves.
 MIN_YEAR_ACCURACY = 1.0
@@ -147,15 +146,7 @@ def test_region(agency: str | None, region: str | None) -> None:
 
 def corpus_metas() -> list[tuple[str, Meta, dict]]:
     """Return (id, Meta, answer) for every raw/*.txt of the corpus, or skip when it is absent."""
-    if not (CORPUS / "raw").is_dir():
-        pytest.skip(f"corpus not found at {CORPUS}")
-    out = []
-    for raw in sorted((CORPUS / "raw").glob("*.txt")):
-        gold = CORPUS / "gold" / f"{raw.stem}.json"
-        if gold.exists():
-            out.append((raw.stem, meta(raw.read_text(encoding="utf-8")),
-                        json.loads(gold.read_text(encoding="utf-8"))))
-    return out
+    return [(rid, meta(text), gold) for rid, text, gold in corpus_texts()]
 
 
 @pytest.mark.parametrize("field, floor", [("year", MIN_YEAR_ACCURACY), ("agency", MIN_AGENCY_ACCURACY)])

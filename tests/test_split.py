@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
+
+from corpuslib import corpus_texts
 
 from report_parser.normalize import fold
 from report_parser.split import TITLES, is_old_layout, split_parts
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
 
 # Pinned at what split achieves on corpus/dev (raw/*.txt); raise when it improves.
 MIN_PART_RECALL = 1.0
@@ -175,19 +174,6 @@ def test_is_old_layout_for_overview_heading() -> None:
 
 
 # ---- the real corpus -------------------------------------------------------------------------
-
-def corpus_texts() -> list[tuple[str, str, dict]]:
-    """Return (id, text, answer) for every raw/*.txt of the corpus, or skip when it is absent."""
-    if not (CORPUS / "raw").is_dir():
-        pytest.skip(f"corpus not found at {CORPUS}")
-    out = []
-    for raw in sorted((CORPUS / "raw").glob("*.txt")):
-        gold = CORPUS / "gold" / f"{raw.stem}.json"
-        if gold.exists():
-            answer = json.loads(gold.read_text(encoding="utf-8"))
-            out.append((raw.stem, raw.read_text(encoding="utf-8"), answer))
-    return out
-
 
 def found_parts(text: str) -> set[int]:
     """Given printed text, return the set of part numbers split finds."""
