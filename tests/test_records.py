@@ -12,7 +12,8 @@ import pytest
 
 from report_parser import to_frames
 from report_parser.model import Cell, CheckResult, Diagnostic, Meta, Part, Report
-from report_parser.records import COLUMNS, SCHEMAS, TABLES, open_writers
+from report_parser.records import COLUMNS, SCHEMAS, TABLES, from_csv, open_writers, rows_of, to_arrow
+from report_parser.rows import csv_text
 
 ALL_FORMATS = ("csv", "parquet", "jsonl")
 
@@ -172,6 +173,40 @@ def test_text_no_sink_can_encode_is_replaced_not_fatal(tmp_path):
     for fmt in ALL_FORMATS:
         (row,) = read_rows(tmp_path, "diagnostics", fmt)
         assert row["message"] == "NUL\ufffd and \ufffd"
+
+
+def awkward_report() -> Report:
+    """Text CSV must quote, a float with many digits, nulls and empty strings side by side."""
+    r = sample_report()
+    part = Part(2, "主动公开政府信息情况", '二、"主动", 公开\r\n第二行,\n', 'a,"b"\n\n', 9, 40)
+    return Report(r.report_id, 'in/a,"b".txt', "ok", "2019", Meta(title="", agency="", region=None, year=None),
+                  parts=(*r.parts, part), cells=r.cells,
+                  checks=(CheckResult("t3_identity", "总计", 0.1 + 0.2, -1e-300, "fail"),
+                          CheckResult("t3_identity", "末尾", 1e16, 2.5e-7, "fail")),
+                  diagnostics=(Diagnostic("read", "info", "x", ""),), url="", http_status=None,
+                  fetched_at="2026-11-26T21:00:00+08:00")
+
+
+@pytest.mark.parametrize("make", [sample_report, bare_report, awkward_report])
+def test_parquet_read_from_csv_text_equals_the_rows(make):
+    # The batch builds Parquet from the workers' CSV text: it must give exactly the Arrow table
+    # of the rows themselves — types, nulls (never ''), floats to the last digit, quoted newlines.
+    for table, rows in rows_of(make()).items():
+        expected = to_arrow(table, rows)
+        got = from_csv(table, csv_text(rows).encode("utf-8"))
+        assert got.schema.equals(expected.schema, check_metadata=True)
+        assert got.to_pylist() == expected.to_pylist()
+        assert got.equals(expected)
+
+
+def test_empty_text_is_null_in_nullable_columns_and_empty_in_the_others():
+    row = rows_of(awkward_report())["reports"][0]
+    named = dict(zip(COLUMNS["reports"], row, strict=True))
+    assert named["title"] is None and named["agency"] is None and named["url"] is None
+    parts = from_csv("parts", csv_text(rows_of(bare_report())["parts"]).encode()).to_pylist()
+    assert parts == []
+    diags = from_csv("diagnostics", csv_text(rows_of(awkward_report())["diagnostics"]).encode()).to_pylist()
+    assert diags[0]["message"] == "" and diags[0]["code"] == "x"
 
 
 def test_to_frames_has_the_contract_columns():

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .model import Report
@@ -129,6 +130,35 @@ def to_arrow(table: str, rows: list[Row]) -> pa.Table:
     schema = SCHEMAS[table]
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     arrays = [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def from_csv(table: str, data: bytes) -> pa.Table:
+    """Given a table name and its rows as CSV (``rows.csv_text``, UTF-8, no header), return an
+    Arrow table with the contract's schema, equal to ``to_arrow`` of the same rows.
+
+    CSV prints null and the empty string alike; this reads the difference back from the schema:
+    an empty field is null in a nullable column and ``""`` in a text column that is not nullable
+    (rows never hold ``""`` in a nullable text column: ``rows`` writes None there instead).
+    Parsing is pyarrow's C++ reader, which releases the GIL: the batch parent builds Parquet this way.
+    """
+    from pyarrow import csv as pacsv
+
+    schema = SCHEMAS[table]
+    if not data:
+        return schema.empty_table()
+    parsed = pacsv.read_csv(
+        pa.BufferReader(data),
+        read_options=pacsv.ReadOptions(column_names=schema.names, use_threads=False, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(column_types={f.name: f.type for f in schema},
+                                             null_values=[""], strings_can_be_null=False),
+    )
+    arrays = []
+    for f, column in zip(schema, parsed.columns, strict=True):
+        if f.nullable and f.type == pa.string():
+            column = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+        arrays.append(column)
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
@@ -268,4 +298,4 @@ def open_writers(out_dir: str | Path, formats: Iterable[str] = DEFAULT_FORMATS,
 
 
 __all__ = ["COLUMNS", "FORMATS", "SCHEMAS", "TABLES", "RecordWriter", "open_writers", "rows_of",
-           "to_arrow", "to_frames"]
+           "from_csv", "to_arrow", "to_frames"]

@@ -75,7 +75,7 @@ def _cell_value(status: str, value: str | None) -> str | None:
     if status != "value" or value is None:
         return None
     s = _text(value).strip()
-    return s if s.isascii() else unicodedata.normalize("NFKC", s)
+    return (s if s.isascii() else unicodedata.normalize("NFKC", s)) or None
 
 
 def report_row(report: Report) -> Row:

@@ -5,8 +5,9 @@
     DIR/cells/year=2021/part-00003.parquet  Parquet datasets partitioned by year, hive style
     DIR/.report-parser/journal.jsonl        what is done: one line per committed part
 
-Rows are appended to the CSV and JSON Lines files as reports arrive (in input order) and buffered
-for Parquet. Every few hundred reports the buffer is committed: each Parquet file is written
+Rows are appended to the CSV and JSON Lines files as reports arrive (in input order); their CSV
+text (made by the workers) is buffered for Parquet and read into Arrow by pyarrow's C++ CSV reader
+(``records.from_csv``), so the parent never handles rows as Python objects. Every few hundred reports the buffer is committed: each Parquet file is written
 under a temporary name and renamed into place, the text files are flushed, and only then a
 journal line records the part — its Parquet files, the size of every text file, and the key
 (sha256), source, id and status of each report in it. After an interruption, even ``kill -9``,
@@ -31,11 +32,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import __version__
-from ..records import COLUMNS, TABLES, to_arrow
-from ..rows import Row
+from ..records import COLUMNS, TABLES, from_csv
 from .plan import Ledger
 from .work import Outcome
 
@@ -43,22 +44,23 @@ STATE = ".report-parser"
 JOURNAL = "journal.jsonl"
 JOURNAL_VERSION = 1
 UNKNOWN_YEAR = "unknown"
-PART_REPORTS, PART_ROWS, PART_CHARS = 250, 200_000, 32 * 1024 * 1024
-CHUNK_ROWS = 5_000  # buffered rows are turned into compact Arrow tables this many at a time
+PART_REPORTS, PART_ROWS, PART_BYTES = 250, 200_000, 32 * 1024 * 1024
+CHUNK_BYTES = 4 * 1024 * 1024  # buffered CSV text is read into Arrow tables this much at a time
 
 
 def arrow_without_pandas() -> None:
     """Keep pandas (about 45 MB) out of a batch's parent process.
 
-    pyarrow imports pandas the first time it converts a Python list, only to ask whether the list
-    is a pandas object. Here its first check finds no pandas, so it does not import it; anything
-    that really needs pandas later (``to_pandas``) makes pyarrow try again, and that works.
+    pyarrow imports pandas the first time it converts a Python value (a list, or a scalar given
+    to a compute function), only to ask whether it is a pandas object. Here its first checks find
+    no pandas, so it does not import it; anything that really needs pandas later (``to_pandas``)
+    makes pyarrow try again, and that works.
     """
     if "pandas" in sys.modules:
         return
     sys.meta_path.insert(0, _NoPandas())
     try:
-        pa.array([], pa.string())
+        pc.equal(pa.array([], pa.string()), "")
     finally:
         sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _NoPandas)]
 
@@ -141,19 +143,19 @@ def _describe(header: dict[str, Any]) -> str:
 
 
 class _TextSink:
-    """Appends one table's CSV or JSON Lines text (formatted by the workers) to its file."""
+    """Appends one table's CSV or JSON Lines text (UTF-8, formatted by the workers) to its file."""
 
     def __init__(self, path: Path, table: str, fmt: str, excel: bool, size: int | None) -> None:
         self.name = path.name
         if size is None:  # a new file: header first
-            self._file = open(path, "w", encoding="utf-8", newline="")
+            self._file = open(path, "wb")
             if fmt == "csv":
-                self._file.write(("\ufeff" if excel else "") + ",".join(COLUMNS[table]) + "\n")
+                self._file.write((("\ufeff" if excel else "") + ",".join(COLUMNS[table]) + "\n").encode("utf-8"))
         else:
             _cut(path, size)
-            self._file = open(path, "a", encoding="utf-8", newline="")
+            self._file = open(path, "ab")
 
-    def write(self, text: str) -> None:
+    def write(self, text: bytes) -> None:
         self._file.write(text)
 
     def size(self) -> int:
@@ -240,10 +242,10 @@ class OutputFolder:
     # --- writing ------------------------------------------------------------------------------
 
     def _reset_buffer(self) -> None:
-        self._rows: dict[tuple[str, str], list[Row]] = {}  # (year, table) -> rows not yet in Arrow
+        self._csv: dict[tuple[str, str], list[bytes]] = {}  # (year, table) -> CSV text not yet in Arrow
         self._arrow: dict[tuple[str, str], list[pa.Table]] = {}
         self._done: list[tuple[str, str, str, str]] = []
-        self._count = self._chars = self._pending = 0
+        self._rows = self._bytes = self._pending = 0
 
     def add(self, outcome: Outcome) -> None:
         """Write one finished report (text files now, Parquet at the next commit)."""
@@ -252,23 +254,25 @@ class OutputFolder:
         self._done.append((outcome.key, outcome.source, outcome.report_id, outcome.status))
         if self._parquet:
             label = year_label(outcome.year)
-            for table, rows in outcome.rows.items():
-                if rows:
-                    self._rows.setdefault((label, table), []).extend(rows)
-                    self._pending += len(rows)
-            self._count += sum(map(len, outcome.rows.values()))
-            self._chars += outcome.chars
-            if self._pending >= CHUNK_ROWS:
+            for table in TABLES:
+                text = outcome.text[f"{table}.csv"]
+                if text:
+                    self._csv.setdefault((label, table), []).append(text)
+                    self._pending += len(text)
+            self._rows += outcome.rows
+            if self._pending >= CHUNK_BYTES:
+                self._bytes += self._pending
                 self._to_arrow()
-        if len(self._done) >= self.part_size or self._count >= PART_ROWS or self._chars >= PART_CHARS:
+        if (len(self._done) >= self.part_size or self._rows >= PART_ROWS
+                or self._bytes + self._pending >= PART_BYTES):
             self.commit()
 
     def _to_arrow(self) -> None:
-        """Turn the buffered rows into Arrow tables (a tenth of the memory of Python tuples)."""
-        for (label, table), rows in self._rows.items():
-            data = to_arrow(table, rows)
+        """Read the buffered CSV text into Arrow tables (compact, and in C++)."""
+        for (label, table), pieces in self._csv.items():
+            data = from_csv(table, b"".join(pieces))
             self._arrow.setdefault((label, table), []).append(data.drop_columns(["year"]) if table == "reports" else data)
-        self._rows, self._pending = {}, 0
+        self._csv, self._pending = {}, 0
 
     def commit(self) -> None:
         """Write the buffered part: Parquet files (renamed into place), text files, journal line."""

@@ -15,6 +15,7 @@ killed by the kernel if the command dies (``work._die_with_parent``).
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import signal
 import threading
 import time
@@ -110,7 +111,11 @@ class InlinePool:
 
 
 class _Worker:
-    """One worker process, its end of the pipe, and the Tasks sent to it (the first is running)."""
+    """One worker process, its end of the pipe, and the Tasks sent to it (the first is running).
+
+    Tasks go down the pipe from a sender thread, so a large document never blocks the parent
+    while the worker is busy (and the worker's answers, read by the parent, never wait on it).
+    """
 
     def __init__(self, ctx: multiprocessing.context.BaseContext, settings: WorkSettings) -> None:
         parent, child = multiprocessing.Pipe(duplex=True)
@@ -121,30 +126,56 @@ class _Worker:
         self.conn: Connection = parent
         self.tasks: deque[Task] = deque()
         self.deadline = 0.0  # of the running Task
+        self._outbox: queue.SimpleQueue[Task | None] = queue.SimpleQueue()
+        self._sender = threading.Thread(target=self._send_all, daemon=True, name="report-parser-sender")
+        self._sender.start()
+
+    def _send_all(self) -> None:
+        """Send queued Tasks down the pipe until None (or until the worker is gone)."""
+        while (task := self._outbox.get()) is not None:
+            try:
+                self.conn.send(task)
+            except OSError:  # the worker died or was killed: the parent learns it from recv()
+                return
 
     def send(self, task: Task, timeout: float) -> None:
         if not self.tasks:
             self.deadline = time.monotonic() + timeout
         self.tasks.append(task)
-        self.conn.send(task)
+        self._outbox.put(task)
 
     def kill(self) -> None:
         self.proc.kill()
         self.proc.join()
+        self._outbox.put(None)
+        self._sender.join()  # a send in progress fails now that the worker is gone
+        self.conn.close()
+
+    def stop(self) -> None:
+        """Ask an idle worker to exit; kill it if it does not within a few seconds."""
+        self._outbox.put(None)
+        self._sender.join()
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
         self.conn.close()
 
 
 class ProcessPool:
     """``jobs`` worker processes, each parsing one document at a time under a time limit.
 
-    A worker gets its next document while it parses the current one (when that document is
-    small enough to wait in the pipe's buffer without blocking us), so it never waits for the
-    parent between documents. A queued document's clock starts when the one before it is
-    returned; if a worker is killed, the document it had not started goes to another worker.
+    Each worker holds up to ``DEPTH`` documents (the one it parses and the next ones), so it never
+    waits for the parent between documents, even while the parent writes a part. A queued
+    document's clock starts when the one before it is returned; if a worker is killed, the
+    documents it had not started go to other workers.
     """
 
-    DEPTH = 2
-    QUEUE_BYTES = 32 * 1024  # larger Tasks are sent only to an idle worker (a full pipe would block us)
+    DEPTH = 16
 
     def __init__(self, jobs: int, settings: WorkSettings, timeout: float) -> None:
         self.jobs, self.capacity = jobs, jobs * self.DEPTH
@@ -158,21 +189,15 @@ class ProcessPool:
         self._dispatch()
 
     def _dispatch(self) -> None:
-        """Send waiting Tasks to idle workers (starting them as needed), then queue small ones."""
+        """Send waiting Tasks to the least busy workers, starting workers as needed."""
         while self._waiting:
-            idle = [w for w in self._workers.values() if not w.tasks]
-            if not idle and len(self._workers) < self.jobs:
+            if len(self._workers) < self.jobs and all(w.tasks for w in self._workers.values()):
                 worker = _Worker(self._ctx, self._settings)
                 self._workers[worker.conn] = worker
-                idle = [worker]
-            task = self._waiting[0]
-            if not idle:
-                if len(task.data) > self.QUEUE_BYTES:
-                    return
-                idle = [w for w in self._workers.values() if len(w.tasks) < self.DEPTH]
-                if not idle:
-                    return
-            idle[0].send(self._waiting.popleft(), self._timeout)
+            worker = min(self._workers.values(), key=lambda w: len(w.tasks))
+            if len(worker.tasks) >= self.DEPTH:
+                return
+            worker.send(self._waiting.popleft(), self._timeout)
 
     def in_flight(self) -> int:
         return len(self._waiting) + sum(len(w.tasks) for w in self._workers.values())
@@ -214,13 +239,6 @@ class ProcessPool:
         for worker in self._workers.values():
             if worker.tasks:
                 worker.kill()
-                continue
-            try:
-                worker.conn.send(None)
-            except OSError:
-                pass
-            worker.proc.join(timeout=5)
-            if worker.proc.is_alive():
-                worker.proc.kill()
-            worker.conn.close()
+            else:
+                worker.stop()
         self._workers, self._waiting = {}, deque()

@@ -1,8 +1,9 @@
 """The worker side of a batch: one Task (a source's bytes) -> one Outcome (its rows).
 
 Workers import only this module, the pipeline and ``rows`` (no pyarrow, no httpx), so each
-stays small. They also format the CSV and JSON Lines text, so the parent only appends it: on a
-two-core machine the parent's time per report is what limits the speed-up of a second worker.
+stays small. They also format the CSV and JSON Lines text, so the parent only appends it (and
+reads Parquet from the CSV in C++): the parent's time per report is what limits the speed-up of
+more workers.
 ``run_task`` never raises for a bad document: an unexpected error becomes a ``failed`` report
 with an ``internal_error`` diagnostic, as in a single-process run.
 
@@ -22,7 +23,7 @@ from dataclasses import dataclass, replace
 from ..cli import failed_report, origin_of
 from ..model import Diagnostic, FetchInfo, Report
 from ..pipeline import Options, parse_bytes
-from ..rows import Row, csv_text, jsonl_text, rows_of
+from ..rows import csv_text, jsonl_text, rows_of
 
 HANG_ENV = "REPORT_PARSER_TEST_HANG"
 
@@ -49,7 +50,7 @@ class WorkSettings:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """One finished document: its rows and text for the output files, and what the run must know."""
+    """One finished document: its rows as text for the output files, and what the run must know."""
 
     seq: int
     source: str
@@ -57,9 +58,8 @@ class Outcome:
     report_id: str
     status: str
     year: int | None
-    rows: dict[str, list[Row]]  # by table, for Parquet (empty when Parquet is not written)
-    text: dict[str, str]  # by file name (``cells.csv``): the lines to append
-    chars: int  # characters of text in the rows (what Parquet buffers cost)
+    text: dict[str, bytes]  # by file name (``cells.csv``): the UTF-8 lines to append
+    rows: int  # rows over all tables
 
 
 def key_of(source: str, data: bytes | None) -> str:
@@ -72,21 +72,21 @@ def key_of(source: str, data: bytes | None) -> str:
 
 
 def outcome_of(seq: int, key: str, report: Report, settings: WorkSettings) -> Outcome:
-    """Given a finished Report, return its Outcome: rows and text built here, in the worker."""
+    """Given a finished Report, return its Outcome: rows and their text built here, in the worker.
+
+    The CSV text is made whenever CSV or Parquet is written: the parent builds Parquet from it
+    with pyarrow's C++ reader (``records.from_csv``) rather than from pickled Python rows.
+    """
     rows = rows_of(report)
     text = {}
     for table, columns in settings.columns.items():
-        if "csv" in settings.formats:
-            text[f"{table}.csv"] = csv_text(rows[table])
+        if settings.formats & {"csv", "parquet"}:
+            text[f"{table}.csv"] = csv_text(rows[table]).encode("utf-8")
         if "jsonl" in settings.formats:
-            text[f"{table}.jsonl"] = jsonl_text(columns, rows[table])
-    if text:  # the formatted text is a close enough measure of what the rows hold
-        chars = sum(map(len, text.values()))
-    else:
-        chars = sum(len(v) for t in ("parts", "cells") for row in rows[t] for v in row if isinstance(v, str))
+            text[f"{table}.jsonl"] = jsonl_text(columns, rows[table]).encode("utf-8")
     year = report.meta.year if isinstance(report.meta.year, int) else None
-    return Outcome(seq, report.source, key, report.report_id, report.status, year,
-                   rows if "parquet" in settings.formats else {}, text, chars)
+    return Outcome(seq, report.source, key, report.report_id, report.status, year, text,
+                   sum(map(len, rows.values())))
 
 
 def run_task(task: Task, settings: WorkSettings) -> Outcome:
