@@ -1,9 +1,11 @@
 """Batch runs at scale: throughput, peak memory of the whole process tree, and exactness.
 
-    .venv/bin/python bench/bench_batch.py [--sizes 1000,10000] [--jobs 1,2] [--keep DIR] [--record]
+    .venv/bin/python bench/bench_batch.py [--sizes 1000,10000] [--jobs 1,2] [--rounds 3] [--keep DIR] [--record]
 
 For each size, ``report-parser synth N`` writes a corpus into a temporary folder; then
-``report-parser parse raw --out run --quiet --jobs J`` runs for each J while this script samples
+``report-parser parse raw --out run --quiet --jobs J`` runs for each J, ``--rounds`` times with
+the order alternating (the speed-up is the median over rounds of runs made side by side in
+time: this VM's speed drifts by up to 1.7× over minutes), while this script samples
 the resident memory (RSS) of the command and all its children (the workers and multiprocessing's resource tracker)
 every 100 ms, summing them: the peak of that sum is "peak RSS". Every run is scored with
 ``../shared/tools/score-corpus`` (every cell must be exact). ``--record`` appends the figures to
@@ -17,6 +19,7 @@ import datetime as dt
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -96,25 +99,37 @@ def score(corpus: Path, out: Path) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def bench_size(n: int, jobs: list[int], tmp: Path) -> list[dict]:
+def bench_size(n: int, jobs: list[int], tmp: Path, rounds: int) -> list[dict]:
+    """Synthesize ``n`` reports, then parse them ``rounds`` times with each ``--jobs`` value,
+    alternating the order every round (this VM's speed drifts by minutes: runs compared with each
+    other are run next to each other). Return one row per jobs value, with the medians."""
     corpus = tmp / f"corpus{n}"
     t0 = time.perf_counter()
     subprocess.run([*CLI, "synth", str(n), "--out", str(corpus), "--seed", "2024"], env=_env(), check=True,
                    capture_output=True)
     synth_s = time.perf_counter() - t0
     print(f"synth {n}: {synth_s:.1f} s", flush=True)
+    runs: dict[int, list[dict]] = {j: [] for j in jobs}
+    for r in range(rounds):
+        for j in jobs if r % 2 == 0 else jobs[::-1]:
+            out = tmp / f"run{n}_j{j}"
+            got = run_sampled([*CLI, "parse", str(corpus / "raw"), "--out", str(out), "--quiet", "--jobs", str(j)], tmp)
+            got["score"] = score(corpus, out)
+            print(f"  round {r + 1} parse --jobs {j}: {got['seconds']:.1f} s, {n / got['seconds']:.0f} reports/s, "
+                  f"peak RSS {got['peak'] / 2**20:.0f} MB, CPU {got['cpu']:.1f} s (other processes "
+                  f"{got['foreign']:.1f} s), exit {got['exit']}; {got['score']}", flush=True)
+            runs[j].append(got)
+            shutil.rmtree(out)
     rows = []
-    for j in jobs:
-        out = tmp / f"run{n}_j{j}"
-        got = run_sampled([*CLI, "parse", str(corpus / "raw"), "--out", str(out), "--quiet", "--jobs", str(j)], tmp)
-        row = {"n": n, "jobs": j, "seconds": got["seconds"], "rate": n / got["seconds"], "peak_mb": got["peak"] / 2**20,
-               "exit": got["exit"], "score": score(corpus, out), "synth_s": synth_s, "cpu": got["cpu"],
-               "foreign": got["foreign"]}
-        print(f"  parse --jobs {j}: {row['seconds']:.1f} s, {row['rate']:.0f} reports/s, peak RSS {row['peak_mb']:.0f} MB, "
-              f"CPU {row['cpu']:.0f} s (other processes {row['foreign']:.0f} s), exit {row['exit']}; {row['score']}",
-              flush=True)
-        rows.append(row)
-        shutil.rmtree(out)
+    for j, got in runs.items():
+        seconds = statistics.median(g["seconds"] for g in got)
+        rows.append({"n": n, "jobs": j, "seconds": seconds, "walls": [g["seconds"] for g in got],
+                     "rate": n / seconds, "peak_mb": max(g["peak"] for g in got) / 2**20,
+                     "exit": max(g["exit"] for g in got), "score": " / ".join(sorted({g["score"] for g in got})),
+                     "synth_s": synth_s, "cpu": statistics.median(g["cpu"] for g in got),
+                     "foreign": statistics.median(g["foreign"] for g in got)})
+    if 1 in runs and 2 in runs:  # the speed-up of each round, from runs made next to each other
+        rows[jobs.index(2)]["speedups"] = [a["seconds"] / b["seconds"] for a, b in zip(runs[1], runs[2])]
     if n <= 1000:
         rows[-1]["ceiling"] = ceiling(corpus, tmp, by_jobs=rows)
     shutil.rmtree(corpus)
@@ -143,17 +158,24 @@ def record(rows: list[dict], command: str) -> None:
     lines = [f"\n## Batch ({dt.date.today().isoformat()})\n",
              (f"`{command}` on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
               "Synthetic corpora (`report-parser synth N --seed 2024`: text in every dialect and HTML pages, both "
-              "templates); peak RSS is the sum over the command, its workers and the resource tracker, sampled every 100 ms.\n"),
-             "| reports | jobs | wall s | reports/s | peak RSS MB | CPU s (tree) | CPU s (other processes) | score-corpus |",
+              "templates); each size parsed once per round with each `--jobs` value, the order alternating "
+              "between rounds; wall time, CPU and reports/s are medians over the rounds. Peak RSS is the "
+              "largest over the rounds of the sum over the command, its workers and the resource tracker, "
+              "sampled every 100 ms.\n"),
+             "| reports | jobs | wall s (median; every round) | reports/s | peak RSS MB | CPU s (tree) | "
+             "CPU s (other processes) | score-corpus |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
-        lines.append(f"| {r['n']} | {r['jobs']} | {r['seconds']:.1f} | {r['rate']:.0f} | {r['peak_mb']:.0f} | "
-                     f"{r['cpu']:.0f} | {r['foreign']:.0f} | {r['score']} |")
+        walls = ", ".join(f"{w:.1f}" for w in r["walls"])
+        lines.append(f"| {r['n']} | {r['jobs']} | {r['seconds']:.1f} ({walls}) | {r['rate']:.0f} | {r['peak_mb']:.0f} | "
+                     f"{r['cpu']:.1f} | {r['foreign']:.1f} | {r['score']} |")
     by = {(r["n"], r["jobs"]): r for r in rows}
     for n in sorted({r["n"] for r in rows}):
         if (n, 1) in by and (n, 2) in by:
-            lines.append(f"\n{n} reports: `--jobs 2` is {by[(n, 2)]['rate'] / by[(n, 1)]['rate']:.2f}× the "
-                         f"throughput of `--jobs 1`; synth wrote them in {by[(n, 1)]['synth_s']:.1f} s.")
+            each = ", ".join(f"{x:.2f}×" for x in by[(n, 2)]["speedups"])
+            lines.append(f"\n{n} reports: `--jobs 2` is {statistics.median(by[(n, 2)]['speedups']):.2f}× the "
+                         f"throughput of `--jobs 1` (median of the rounds: {each}); synth wrote them in "
+                         f"{by[(n, 1)]['synth_s']:.1f} s.")
             if "ceiling" in by[(n, 2)]:
                 lines.append(f"Two independent `--jobs 1` runs of the same {n} reports at once get "
                              f"{by[(n, 2)]['ceiling']:.2f}× one run's throughput: the most two processes "
@@ -169,6 +191,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--jobs", default="1,2")
+    ap.add_argument("--rounds", type=int, default=3, help="parse each size this many times per jobs value")
     ap.add_argument("--keep", type=Path, help="work in this folder instead of a temporary one")
     ap.add_argument("--record", action="store_true", help="append the figures to bench/RESULTS.md")
     a = ap.parse_args()
@@ -176,7 +199,7 @@ def main() -> None:
     tmp = a.keep or Path(tempfile.mkdtemp(prefix="bench-batch-"))
     tmp.mkdir(parents=True, exist_ok=True)
     try:
-        rows = [r for n in map(int, a.sizes.split(",")) for r in bench_size(n, jobs, tmp)]
+        rows = [r for n in map(int, a.sizes.split(",")) for r in bench_size(n, jobs, tmp, a.rounds)]
     finally:
         if not a.keep:
             shutil.rmtree(tmp, ignore_errors=True)
