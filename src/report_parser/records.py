@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 CONTRACT_VERSION = "1"
 ROW_GROUP_ROWS = 100_000
+CSV_BLOCK = 1 << 20  # bytes ``from_csv`` parses at a time: its memory is a few blocks beyond the result
 
 _S, _I, _F = pa.string(), pa.int64(), pa.float64()
 
@@ -149,7 +150,7 @@ def from_csv(table: str, data: bytes) -> pa.Table:
         return schema.empty_table()
     parsed = pacsv.read_csv(
         pa.BufferReader(data),
-        read_options=pacsv.ReadOptions(column_names=schema.names, use_threads=False, block_size=1 << 24),
+        read_options=pacsv.ReadOptions(column_names=schema.names, use_threads=False, block_size=CSV_BLOCK),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(column_types={f.name: f.type for f in schema},
                                              null_values=[""], strings_can_be_null=False),

@@ -6,8 +6,8 @@
     DIR/.report-parser/journal.jsonl        what is done: one line per committed part
 
 Rows are appended to the CSV and JSON Lines files as reports arrive (in input order); their CSV
-text (made by the workers) is buffered for Parquet and read into Arrow by pyarrow's C++ CSV reader
-(``records.from_csv``), so the parent never handles rows as Python objects. Every few hundred reports the buffer is committed: each Parquet file is written
+text (made by the workers) is buffered for Parquet and read into Arrow at each commit by pyarrow's
+C++ CSV reader (``records.from_csv``), so the parent never handles rows as Python objects. Every few hundred reports the buffer is committed: each Parquet file is written
 under a temporary name and renamed into place, the text files are flushed, and only then a
 journal line records the part — its Parquet files, the size of every text file, and the key
 (sha256), source, id and status of each report in it. After an interruption, even ``kill -9``,
@@ -45,7 +45,6 @@ JOURNAL = "journal.jsonl"
 JOURNAL_VERSION = 1
 UNKNOWN_YEAR = "unknown"
 PART_REPORTS, PART_ROWS, PART_BYTES = 250, 200_000, 32 * 1024 * 1024
-CHUNK_BYTES = 4 * 1024 * 1024  # buffered CSV text is read into Arrow tables this much at a time
 
 
 def arrow_without_pandas() -> None:
@@ -242,10 +241,10 @@ class OutputFolder:
     # --- writing ------------------------------------------------------------------------------
 
     def _reset_buffer(self) -> None:
-        self._csv: dict[tuple[str, str], list[bytes]] = {}  # (year, table) -> CSV text not yet in Arrow
-        self._arrow: dict[tuple[str, str], list[pa.Table]] = {}
+        self._csv: dict[tuple[str, str], list[bytes]] = {}  # (year, table) -> CSV text for Parquet
+        self._expect: dict[tuple[str, str], int] = {}  # (year, table) -> rows in that text
         self._done: list[tuple[str, str, str, str]] = []
-        self._rows = self._bytes = self._pending = 0
+        self._rows = self._bytes = 0
 
     def add(self, outcome: Outcome) -> None:
         """Write one finished report (text files now, Parquet at the next commit)."""
@@ -254,25 +253,15 @@ class OutputFolder:
         self._done.append((outcome.key, outcome.source, outcome.report_id, outcome.status))
         if self._parquet:
             label = year_label(outcome.year)
-            for table in TABLES:
-                text = outcome.text[f"{table}.csv"]
-                if text:
+            for table, n in outcome.rows.items():
+                if n:
+                    text = outcome.text[f"{table}.csv"]
                     self._csv.setdefault((label, table), []).append(text)
-                    self._pending += len(text)
-            self._rows += outcome.rows
-            if self._pending >= CHUNK_BYTES:
-                self._bytes += self._pending
-                self._to_arrow()
-        if (len(self._done) >= self.part_size or self._rows >= PART_ROWS
-                or self._bytes + self._pending >= PART_BYTES):
+                    self._expect[label, table] = self._expect.get((label, table), 0) + n
+                    self._rows += n
+                    self._bytes += len(text)
+        if len(self._done) >= self.part_size or self._rows >= PART_ROWS or self._bytes >= PART_BYTES:
             self.commit()
-
-    def _to_arrow(self) -> None:
-        """Read the buffered CSV text into Arrow tables (compact, and in C++)."""
-        for (label, table), pieces in self._csv.items():
-            data = from_csv(table, b"".join(pieces))
-            self._arrow.setdefault((label, table), []).append(data.drop_columns(["year"]) if table == "reports" else data)
-        self._csv, self._pending = {}, 0
 
     def commit(self) -> None:
         """Write the buffered part: Parquet files (renamed into place), text files, journal line."""
@@ -287,14 +276,21 @@ class OutputFolder:
         self._reset_buffer()
 
     def _write_parquet(self) -> list[str]:
-        """Write each (year, table) of the part to its file under a temporary name, then rename it."""
-        self._to_arrow()
+        """Write each (year, table) of the part to its file under a temporary name, then rename it.
+
+        Each file's rows are read into Arrow from their CSV text just before it is written, so
+        only one file's Arrow table is in memory at a time.
+        """
         written = []
-        for (label, table), pieces in sorted(self._arrow.items(), key=lambda kv: (kv[0][0], TABLES.index(kv[0][1]))):
+        for label, table in sorted(self._csv, key=lambda k: (k[0], TABLES.index(k[1]))):
+            data = from_csv(table, b"".join(self._csv[label, table]))
+            if data.num_rows != self._expect[label, table]:
+                raise RuntimeError(f"{table}: {data.num_rows} rows read back, {self._expect[label, table]} written")
             rel = f"{table}/year={label}/part-{self._part:05d}.parquet"
             path = self.out / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(pa.concat_tables(pieces), f"{path}.tmp", compression="zstd")
+            pq.write_table(data.drop_columns(["year"]) if table == "reports" else data, f"{path}.tmp",
+                           compression="zstd")
             os.replace(f"{path}.tmp", path)
             written.append(rel)
         return written

@@ -59,7 +59,7 @@ class Outcome:
     status: str
     year: int | None
     text: dict[str, bytes]  # by file name (``cells.csv``): the UTF-8 lines to append
-    rows: int  # rows over all tables
+    rows: dict[str, int]  # by table: how many rows its text holds
 
 
 def key_of(source: str, data: bytes | None) -> str:
@@ -86,7 +86,7 @@ def outcome_of(seq: int, key: str, report: Report, settings: WorkSettings) -> Ou
             text[f"{table}.jsonl"] = jsonl_text(columns, rows[table]).encode("utf-8")
     year = report.meta.year if isinstance(report.meta.year, int) else None
     return Outcome(seq, report.source, key, report.report_id, report.status, year, text,
-                   sum(map(len, rows.values())))
+                   {table: len(r) for table, r in rows.items()})
 
 
 def run_task(task: Task, settings: WorkSettings) -> Outcome:
