@@ -18,7 +18,10 @@ import pandas as pd
 import pyarrow.dataset as ds
 import pytest
 
+from report_parser.batch.pool import ProcessPool
 from report_parser.batch.progress import Progress
+from report_parser.batch.work import HANG_ENV, Task, WorkSettings
+from report_parser.pipeline import Options
 from report_parser.records import COLUMNS, TABLES
 from report_parser.synth_corpus import write_corpus
 
@@ -283,3 +286,22 @@ def test_a_worker_that_dies_costs_only_its_document(tmp_path):
     with open(tmp_path / "out" / "diagnostics.csv", encoding="utf-8") as f:
         codes = [d["code"] for d in csv.DictReader(f) if d["report_id"] == reports["in/b_hang.txt"]["report_id"]]
     assert codes == ["worker_died"]
+
+
+@pytest.mark.parametrize("size", [1024, 3 * 1024 * 1024])
+def test_a_busy_worker_is_sent_small_documents_deep_and_large_ones_shallow(monkeypatch, size):
+    """Workers keep a queue so they never wait for the parent, bounded in count and in bytes."""
+    monkeypatch.setenv(HANG_ENV, "_hang")  # the worker sleeps on its first document
+    pool = ProcessPool(1, WorkSettings(Options(), frozenset({"csv"}), dict(COLUMNS)), timeout=60)
+    held = 0
+    try:
+        while pool.has_room() and held < 100:
+            pool.submit(Task(held, f"{held}_hang.txt" if held == 0 else f"{held}.txt", b"x" * size))
+            held += 1
+    finally:
+        pool.close()
+    if size * ProcessPool.DEPTH < ProcessPool.QUEUE_BYTES:
+        assert held == ProcessPool.DEPTH
+    else:
+        assert held == -(-ProcessPool.QUEUE_BYTES // size)  # until the queued bytes reach the bound
+        assert held < ProcessPool.DEPTH

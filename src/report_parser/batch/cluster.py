@@ -33,8 +33,8 @@ class DaskPool:
                                      f"{time.monotonic_ns()}")
         self._running[future] = (task, time.monotonic() + self._timeout)
 
-    def in_flight(self) -> int:
-        return len(self._running)
+    def has_room(self) -> bool:
+        return len(self._running) < self.capacity
 
     def collect(self) -> list[Outcome]:
         """Wait until a task finishes or a deadline passes; return what finished."""

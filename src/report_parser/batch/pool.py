@@ -30,10 +30,10 @@ from .work import Outcome, Task, WorkSettings, run_task, stopped, worker_main
 class Pool(Protocol):
     """What ``ordered`` needs of an executor."""
 
-    capacity: int
+    capacity: int  # how many Tasks it holds at most
 
     def submit(self, task: Task) -> None: ...
-    def in_flight(self) -> int: ...
+    def has_room(self) -> bool: ...
     def collect(self) -> list[Outcome]: ...
     def close(self) -> None: ...
 
@@ -48,7 +48,7 @@ def ordered(items: Iterator[Task | Outcome], pool: Pool, window: int) -> Iterato
     next_in = next_out = 0
     exhausted = False
     while True:
-        while not exhausted and next_in - next_out < window and pool.in_flight() < pool.capacity:
+        while not exhausted and next_in - next_out < window and pool.has_room():
             item = next(items, None)
             if item is None:
                 exhausted = True
@@ -99,8 +99,8 @@ class InlinePool:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
 
-    def in_flight(self) -> int:
-        return len(self._done)
+    def has_room(self) -> bool:
+        return not self._done
 
     def collect(self) -> list[Outcome]:
         done, self._done = self._done, []
@@ -126,6 +126,7 @@ class _Worker:
         self.conn: Connection = parent
         self.tasks: deque[Task] = deque()
         self.deadline = 0.0  # of the running Task
+        self.bytes = 0  # of the Tasks sent to it
         self._outbox: queue.SimpleQueue[Task | None] = queue.SimpleQueue()
         self._sender = threading.Thread(target=self._send_all, daemon=True, name="report-parser-sender")
         self._sender.start()
@@ -142,7 +143,14 @@ class _Worker:
         if not self.tasks:
             self.deadline = time.monotonic() + timeout
         self.tasks.append(task)
+        self.bytes += len(task.data)
         self._outbox.put(task)
+
+    def done(self) -> Task:
+        """Forget the Task the worker has just answered (its first); return it."""
+        task = self.tasks.popleft()
+        self.bytes -= len(task.data)
+        return task
 
     def kill(self) -> None:
         self.proc.kill()
@@ -169,13 +177,15 @@ class _Worker:
 class ProcessPool:
     """``jobs`` worker processes, each parsing one document at a time under a time limit.
 
-    Each worker holds up to ``DEPTH`` documents (the one it parses and the next ones), so it never
-    waits for the parent between documents, even while the parent writes a part. A queued
-    document's clock starts when the one before it is returned; if a worker is killed, the
-    documents it had not started go to other workers.
+    Each worker holds up to ``DEPTH`` documents (the one it parses and the next ones) of at most
+    ``QUEUE_BYTES`` together, so it never waits for the parent between small documents, even while
+    the parent writes a part, and large ones are not piled up in memory. A queued document's clock
+    starts when the one before it is returned; if a worker is killed, the documents it had not
+    started go to other workers.
     """
 
     DEPTH = 16
+    QUEUE_BYTES = 4 * 1024 * 1024
 
     def __init__(self, jobs: int, settings: WorkSettings, timeout: float) -> None:
         self.jobs, self.capacity = jobs, jobs * self.DEPTH
@@ -191,16 +201,28 @@ class ProcessPool:
     def _dispatch(self) -> None:
         """Send waiting Tasks to the least busy workers, starting workers as needed."""
         while self._waiting:
-            if len(self._workers) < self.jobs and all(w.tasks for w in self._workers.values()):
-                worker = _Worker(self._ctx, self._settings)
-                self._workers[worker.conn] = worker
-            worker = min(self._workers.values(), key=lambda w: len(w.tasks))
-            if len(worker.tasks) >= self.DEPTH:
+            worker = self._taker()
+            if worker is None:
                 return
             worker.send(self._waiting.popleft(), self._timeout)
 
-    def in_flight(self) -> int:
-        return len(self._waiting) + sum(len(w.tasks) for w in self._workers.values())
+    def _taker(self) -> _Worker | None:
+        """Return the worker to send the next Task to (started if need be), or None if all are full."""
+        if len(self._workers) < self.jobs and all(w.tasks for w in self._workers.values()):
+            worker = _Worker(self._ctx, self._settings)
+            self._workers[worker.conn] = worker
+            return worker
+        worker = min(self._workers.values(), key=lambda w: len(w.tasks))
+        return worker if self._can_take(worker) else None
+
+    def _can_take(self, worker: _Worker) -> bool:
+        return not worker.tasks or (len(worker.tasks) < self.DEPTH and worker.bytes < self.QUEUE_BYTES)
+
+    def has_room(self) -> bool:
+        if self._waiting:
+            return False
+        return len(self._workers) < self.jobs or any(map(self._can_take, self._workers.values()))
+
 
     def collect(self) -> list[Outcome]:
         """Wait until a worker answers or a deadline passes; return what finished."""
@@ -222,7 +244,7 @@ class ProcessPool:
             outcome: Outcome = worker.conn.recv()
         except (EOFError, OSError):
             return self._stop(worker, "worker_died", f"the worker process died (exit code {worker.proc.exitcode})")
-        worker.tasks.popleft()
+        worker.done()
         worker.deadline = time.monotonic() + self._timeout  # the next one, if any, has started
         return outcome
 
@@ -230,7 +252,7 @@ class ProcessPool:
         """Kill a worker; its running Task fails with ``code``, the ones it had not begun wait again."""
         del self._workers[worker.conn]
         worker.kill()
-        running = worker.tasks.popleft()
+        running = worker.done()
         self._waiting.extendleft(reversed(worker.tasks))
         return stopped(running, code, message, self._settings)
 

@@ -97,7 +97,7 @@ def run_batch(options: BatchOptions, sources: Iterable[Source], *, total: int | 
     pool: Pool | None = None
     try:
         pool = make_pool(options, total if total is not None else options.jobs)
-        window = max(8, 4 * pool.capacity)
+        window = max(8, 2 * pool.capacity)
         items = plan(sources, ledger, options.max_bytes, work_settings(options), notes)
         for outcome in ordered(items, pool, window):
             folder.add(outcome)
