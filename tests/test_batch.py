@@ -87,6 +87,30 @@ def test_one_worker_in_process_writes_the_same_as_two(corpus, reference):
     same_output(reference, corpus.parent / "inline")
 
 
+def test_parquet_rows_equal_the_json_lines_rows(reference):
+    # Parquet is read from the workers' CSV text; JSON Lines is dumped from the rows themselves
+    # (null and "" apart, numbers as numbers): both must hold the same values, row for row.
+    for table in TABLES:
+        parquet = ds.dataset(reference / table, format="parquet", partitioning="hive").to_table().to_pylist()
+        lines = [json.loads(line) for line in (reference / f"{table}.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert len(parquet) == len(lines) > 0, table
+        if table == "reports":
+            assert sorted(str(r.pop("year") or "unknown") for r in lines) == sorted(str(r["year"]) for r in parquet)
+        for row in parquet:
+            del row["year"]
+        key = lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False)  # noqa: E731
+        assert sorted(map(key, parquet)) == sorted(map(key, lines)), table
+
+
+def test_parquet_alone_is_the_same_dataset(corpus, reference):
+    done = run_cli("parse", "corpus/raw", "--out", "pq", "--jobs", "2", "--format", "parquet", cwd=corpus.parent)
+    assert done.returncode == 0, done.stderr
+    out = corpus.parent / "pq"
+    assert not text_files(out)
+    for table in TABLES:
+        assert dataset(out, table) == dataset(reference, table), table
+
+
 def test_rows_keep_input_order_and_parquet_is_partitioned_by_year(reference):
     with open(reference / "reports.csv", encoding="utf-8", newline="") as f:
         reports = list(csv.DictReader(f))
