@@ -15,8 +15,10 @@ on a real hung worker. It is read in the worker and has no other effect.
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass, replace
 
@@ -123,19 +125,42 @@ def stopped(task: Task, code: str, message: str, settings: WorkSettings) -> Outc
 
 
 def worker_main(conn: object, settings: WorkSettings) -> None:
-    """Serve Tasks from a pipe until it sends None or closes (the body of a worker process)."""
+    """Serve Tasks from a pipe until it sends None or closes (the body of a worker process).
+
+    Outcomes go back from a sender thread: while the parent is busy (writing a part), a full
+    pipe holds up the sending, not the parsing of the documents already queued here.
+    """
     from multiprocessing.connection import Connection
 
     assert isinstance(conn, Connection)
     _die_with_parent()
-    while True:
+    outbox: queue.SimpleQueue[Outcome | None] = queue.SimpleQueue()
+    sender = threading.Thread(target=_send_all, args=(conn, outbox), daemon=True, name="report-parser-sender")
+    sender.start()
+    try:
+        while True:
+            try:
+                task = conn.recv()
+            except (EOFError, OSError):
+                return
+            if task is None:
+                return
+            outbox.put(run_task(task, settings))
+    finally:
+        outbox.put(None)
+        sender.join()
+
+
+def _send_all(conn: object, outbox: queue.SimpleQueue[Outcome | None]) -> None:
+    """Send Outcomes down the pipe until None, or until the parent is gone."""
+    from multiprocessing.connection import Connection
+
+    assert isinstance(conn, Connection)
+    while (outcome := outbox.get()) is not None:
         try:
-            task = conn.recv()
-        except (EOFError, OSError):
+            conn.send(outcome)
+        except OSError:
             return
-        if task is None:
-            return
-        conn.send(run_task(task, settings))
 
 
 def _die_with_parent() -> None:
