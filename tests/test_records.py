@@ -205,9 +205,18 @@ def test_csv_text_larger_than_the_reader_blocks_reads_back_row_for_row():
              i * 10, i * 10 + 9) for i in range(12_000)]
     data = csv_text(rows).encode("utf-8")
     assert len(data) > 3 * CSV_BLOCK
-    got = from_csv("parts", data)
+    got = from_csv("parts", data, row_bytes=max(len(csv_text([r]).encode()) for r in rows))
     assert got.num_rows == len(rows)
     assert got.equals(to_arrow("parts", rows))
+
+
+def test_a_row_longer_than_a_block_reads_back_when_its_size_is_known():
+    rows = [("a", 1, "总体", "一、", "短", 0, 1), ("b", 2, "主动", "二、", "长" * CSV_BLOCK, 1, 2), ("c", 3, "", "", "", 2, 3)]
+    data = csv_text(rows).encode("utf-8")
+    longest = max(len(csv_text([r]).encode()) for r in rows)
+    assert longest > 2 * CSV_BLOCK
+    assert from_csv("parts", data, row_bytes=longest).equals(to_arrow("parts", rows))
+    assert from_csv("parts", data).equals(to_arrow("parts", rows))  # unbounded rows: one block
 
 
 def test_empty_text_is_null_in_nullable_columns_and_empty_in_the_others():

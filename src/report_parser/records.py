@@ -134,23 +134,26 @@ def to_arrow(table: str, rows: list[Row]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def from_csv(table: str, data: bytes) -> pa.Table:
+def from_csv(table: str, data: bytes, *, row_bytes: int | None = None) -> pa.Table:
     """Given a table name and its rows as CSV (``rows.csv_text``, UTF-8, no header), return an
     Arrow table with the contract's schema, equal to ``to_arrow`` of the same rows.
 
     CSV prints null and the empty string alike; this reads the difference back from the schema:
     an empty field is null in a nullable column and ``""`` in a text column that is not nullable
     (rows never hold ``""`` in a nullable text column: ``rows`` writes None there instead).
-    Parsing is pyarrow's C++ reader, which releases the GIL: the batch parent builds Parquet this way.
+    Parsing is pyarrow's C++ reader: the batch parent builds Parquet this way. It reads
+    ``CSV_BLOCK`` bytes at a time, or more when ``row_bytes`` (the most a row can take, e.g. the
+    longest report's text) says a row may be longer; without it the data is one block.
     """
     from pyarrow import csv as pacsv
 
     schema = SCHEMAS[table]
     if not data:
         return schema.empty_table()
+    block = max(CSV_BLOCK, len(data) if row_bytes is None else row_bytes) + 1  # a row never spans two blocks
     parsed = pacsv.read_csv(
         pa.BufferReader(data),
-        read_options=pacsv.ReadOptions(column_names=schema.names, use_threads=False, block_size=CSV_BLOCK),
+        read_options=pacsv.ReadOptions(column_names=schema.names, use_threads=False, block_size=block),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(column_types={f.name: f.type for f in schema},
                                              null_values=[""], strings_can_be_null=False),
