@@ -179,8 +179,8 @@ def record(rows: list[dict], command: str) -> None:
               "reports/s are medians over the rounds. Peak RSS is the "
               "largest over the rounds of the sum over the command, its workers and the resource tracker, "
               "sampled every 100 ms.\n"),
-             "| reports | jobs | wall s (median; every round) | reports/s | peak RSS MB | CPU s (tree) | "
-             "CPU s (other processes) | score-corpus |",
+             ("| reports | jobs | wall s (median; every round) | reports/s | peak RSS MB | CPU s (tree) | "
+              "CPU s (other processes) | score-corpus |"),
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         walls = ", ".join(f"{w:.1f}" for w in r["walls"])

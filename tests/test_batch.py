@@ -98,8 +98,11 @@ def test_parquet_rows_equal_the_json_lines_rows(reference):
             assert sorted(str(r.pop("year") or "unknown") for r in lines) == sorted(str(r["year"]) for r in parquet)
         for row in parquet:
             del row["year"]
-        key = lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False)  # noqa: E731
-        assert sorted(map(key, parquet)) == sorted(map(key, lines)), table
+        assert sorted(map(_as_json, parquet)) == sorted(map(_as_json, lines)), table
+
+
+def _as_json(row: dict) -> str:
+    return json.dumps(row, sort_keys=True, ensure_ascii=False)
 
 
 def test_parquet_alone_is_the_same_dataset(corpus, reference):

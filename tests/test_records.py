@@ -12,7 +12,16 @@ import pytest
 
 from report_parser import to_frames
 from report_parser.model import Cell, CheckResult, Diagnostic, Meta, Part, Report
-from report_parser.records import CSV_BLOCK, COLUMNS, SCHEMAS, TABLES, from_csv, open_writers, rows_of, to_arrow
+from report_parser.records import (
+    COLUMNS,
+    CSV_BLOCK,
+    SCHEMAS,
+    TABLES,
+    from_csv,
+    open_writers,
+    rows_of,
+    to_arrow,
+)
 from report_parser.rows import csv_text
 
 ALL_FORMATS = ("csv", "parquet", "jsonl")
@@ -201,7 +210,7 @@ def test_parquet_read_from_csv_text_equals_the_rows(make):
 
 def test_csv_text_larger_than_the_reader_blocks_reads_back_row_for_row():
     # Quoted fields with newlines and quotes fall across the C++ reader's block boundaries.
-    rows = [("r%05d" % i, i % 7, "主动公开" * (i % 5), '一、"总体"\n' * (i % 9), "第%d段,\n\n“引号”" % i + "字" * (i % 300),
+    rows = [(f"r{i:05d}", i % 7, "主动公开" * (i % 5), '一、"总体"\n' * (i % 9), f"第{i}段,\n\n“引号”" + "字" * (i % 300),
              i * 10, i * 10 + 9) for i in range(12_000)]
     data = csv_text(rows).encode("utf-8")
     assert len(data) > 3 * CSV_BLOCK

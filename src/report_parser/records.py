@@ -301,5 +301,5 @@ def open_writers(out_dir: str | Path, formats: Iterable[str] = DEFAULT_FORMATS,
     return RecordWriter(out_dir, formats, row_group_rows)
 
 
-__all__ = ["COLUMNS", "FORMATS", "SCHEMAS", "TABLES", "RecordWriter", "open_writers", "rows_of",
-           "from_csv", "to_arrow", "to_frames"]
+__all__ = ["COLUMNS", "FORMATS", "SCHEMAS", "TABLES", "RecordWriter", "from_csv", "open_writers", "rows_of",
+           "to_arrow", "to_frames"]

@@ -7,8 +7,9 @@
 
 Rows are appended to the CSV and JSON Lines files as reports arrive (in input order); their CSV
 text (made by the workers) is buffered for Parquet and read into Arrow at each commit by pyarrow's
-C++ CSV reader (``records.from_csv``), so the parent never handles rows as Python objects. Every few hundred reports the buffer is committed: each Parquet file is written
-under a temporary name and renamed into place, the text files are flushed, and only then a
+C++ CSV reader (``records.from_csv``), so the parent never handles rows as Python objects. Every
+few hundred reports the buffer is committed: each Parquet file is written under a temporary
+name and renamed into place, the text files are flushed, and only then a
 journal line records the part — its Parquet files, the size of every text file, and the key
 (sha256), source, id and status of each report in it. After an interruption, even ``kill -9``,
 the folder is brought back to its last committed state (text files cut to their recorded size,

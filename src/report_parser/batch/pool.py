@@ -223,7 +223,6 @@ class ProcessPool:
             return False
         return len(self._workers) < self.jobs or any(map(self._can_take, self._workers.values()))
 
-
     def collect(self) -> list[Outcome]:
         """Wait until a worker answers or a deadline passes; return what finished."""
         busy = {c: w for c, w in self._workers.items() if w.tasks}
