@@ -177,6 +177,31 @@ def test_kill_9_at_a_random_point_then_rerun_equals_an_uninterrupted_run(corpus,
     assert len(keys) == len(set(keys)) == 60
 
 
+def test_ctrl_c_stops_command_and_workers_then_rerun_equals_an_uninterrupted_run(corpus, reference):
+    """Ctrl-C reaches the whole foreground process group: the command and its workers."""
+    psutil = pytest.importorskip("psutil")
+    out = corpus.parent / "interrupted"
+    cmd = command("parse", "corpus/raw", "--out", out.name, "--jobs", "2", "--part-size", "7",
+                  "--format", "csv,parquet,jsonl")
+    stuck = sorted((corpus / "raw").iterdir())[30].name  # the run stalls here, half done
+    proc = subprocess.Popen(cmd, cwd=corpus.parent, env=env(REPORT_PARSER_TEST_HANG=stuck), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    journal, deadline = out / ".report-parser" / "journal.jsonl", time.monotonic() + 60
+    while time.monotonic() < deadline and not (journal.exists() and journal.read_bytes().count(b"\n") >= 4):
+        time.sleep(0.05)
+    group = [proc.pid, *(p.pid for p in psutil.Process(proc.pid).children(recursive=True))]
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "interrupted; run the same command again to resume" in err
+    assert not [pid for pid in group if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+    done = subprocess.run(cmd, cwd=corpus.parent, env=env(), capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    earlier = int(done.stderr.split("(")[1].split()[0])
+    assert 21 <= earlier < 60, done.stderr  # the parts committed before Ctrl-C were kept
+    same_output(reference, out)
+
+
 def test_a_torn_last_part_is_cut_back_and_redone(corpus, reference):
     out = corpus.parent / "torn"
     args = ("parse", "corpus/raw", "--out", out.name, "--jobs", "1", "--part-size", "7",

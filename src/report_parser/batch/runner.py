@@ -103,11 +103,10 @@ def run_batch(options: BatchOptions, sources: Iterable[Source], *, total: int | 
             folder.add(outcome)
             ledger.finished(outcome.status)
             progress.add(outcome.status)
-    except KeyboardInterrupt:
-        folder.close()  # keep what is finished: a re-run goes on from here
-        raise
     except BaseException:
-        folder.abandon()  # the journal's last part stands; a re-run goes on from there
+        # Ctrl-C too: it may land halfway through writing a report, so nothing after the last
+        # commit is trusted. The journal's last part stands; a re-run goes on from there.
+        folder.abandon()
         raise
     finally:
         progress.close()
